@@ -1,0 +1,38 @@
+/** Command-line entry: parses argv and dispatches; every harness error ends as one line and exit code 2. */
+import { Command, CommanderError } from 'commander';
+import { registerSchemaCommands } from './schemas-commands.js';
+
+export class UsageError extends Error {}
+
+/** Errors that are the user's or the environment's, printed as one line without a stack. */
+export function isHarnessError(e: unknown): e is Error {
+  return e instanceof Error && (e.name.endsWith('Error') && (e as { harness?: boolean }).harness === true || e instanceof UsageError);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('datashare-conformance')
+    .description('Contract-conformance suite for microsoft.graph.industryData.dataShareOutgoingFlow')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError('(run with --help for usage)');
+  let code = 0;
+  const setCode = (c: number) => {
+    code = c;
+  };
+  registerSchemaCommands(program, setCode);
+  const commands = await import('./commands.js');
+  commands.register(program, setCode);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`datashare-conformance: ${msg}\n`);
+    if (process.env.DSC_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return 2;
+  }
+}
