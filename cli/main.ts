@@ -1,13 +1,7 @@
 /** Command-line entry: parses argv and dispatches; every harness error ends as one line and exit code 2. */
 import { Command, CommanderError } from 'commander';
+import { registerMockCommand } from './mock-command.js';
 import { registerSchemaCommands } from './schemas-commands.js';
-
-export class UsageError extends Error {}
-
-/** Errors that are the user's or the environment's, printed as one line without a stack. */
-export function isHarnessError(e: unknown): e is Error {
-  return e instanceof Error && (e.name.endsWith('Error') && (e as { harness?: boolean }).harness === true || e instanceof UsageError);
-}
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('datashare-conformance')
@@ -20,8 +14,7 @@ export async function main(argv: string[]): Promise<number> {
     code = c;
   };
   registerSchemaCommands(program, setCode);
-  const commands = await import('./commands.js');
-  commands.register(program, setCode);
+  registerMockCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -1,0 +1,331 @@
+/** OData protocol (collections, paging, query options, methods), error envelope, request ids, auth, model. */
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { emptyModel, flowCommands } from '../generators/model.js';
+import { HarnessError } from '../target/errors.js';
+import { entityOf, expectEqual, expectErrorEnvelope, expectJson, expectRejected, expectSchema, expectStatus, expectThat, failWith } from '../target/expect.js';
+import type { HttpResponse } from '../target/http.js';
+import { ALL, check, FULL, WRITE } from './define.js';
+import type { CheckContext } from './types.js';
+
+const idsOf = (pages: HttpResponse[]) => pages.flatMap((p) => (p.json?.value ?? []).map((e: any) => e?.id));
+
+async function needQuery(ctx: CheckContext, option: '$top' | '$select' | '$filter' | '$count') {
+  if (!(await ctx.caps.query(ctx, option))) return ctx.unsupported(`query.${option}`, `the target answers ${option} with an error (allowed: the list page does not say which options are supported; DR 0011)`);
+}
+
+async function flows(ctx: CheckContext, n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push((await ctx.newFlow()).id);
+  return out;
+}
+
+const camel = (status: number) =>
+  ({ 400: 'badRequest', 401: 'unauthenticated', 403: 'forbidden', 404: 'notFound', 405: 'methodNotAllowed', 406: 'notAcceptable', 409: 'conflict', 412: 'preconditionFailed', 415: 'unsupportedMediaType', 429: 'tooManyRequests', 500: 'internalServerError', 501: 'notImplemented', 503: 'serviceUnavailable' })[status];
+
+/** Error answers any target gives without a write: unknown id, unknown segment. */
+async function provokeErrors(ctx: CheckContext): Promise<HttpResponse[]> {
+  const out = [await ctx.api.get(randomUUID()), await ctx.api.request(`${ctx.api.itemUrl(randomUUID())}/bogusSegment`)];
+  const q = await ctx.api.list('?$bogusOption=1');
+  if (q.status >= 400) out.push(q);
+  return out;
+}
+
+export const odata = [
+  check({
+    id: 'odata.collection.envelope',
+    title: 'the collection answers 200 with an object holding a value array of entities',
+    severity: 'MUST',
+    rule: 'Graph guidelines: a root object with a value property; OData JSON §12',
+    profiles: ALL,
+    async run(ctx) {
+      const r = await ctx.api.list();
+      expectStatus(r, [200], 'list');
+      expectJson(r, 'list');
+      expectSchema(ctx.reg, r, 'dataShareOutgoingFlow.collection', 'list');
+    },
+  }),
+  check({
+    id: 'odata.paging.complete',
+    title: 'following @odata.nextLink to the end lists every entity exactly once',
+    severity: 'MUST',
+    rule: 'OData §11.2.6.7; Graph collections (stable order); DR 0011',
+    profiles: WRITE,
+    async run(ctx) {
+      const mine = await flows(ctx, 5);
+      const queries = (await ctx.caps.query(ctx, '$top')) ? ['?$top=2', ''] : [''];
+      for (const query of queries) {
+        const pages = await ctx.api.listAll(query);
+        for (const p of pages) expectStatus(p, [200], `list${query}`);
+        if (query && pages.length === 1 && (pages[0].json?.value?.length ?? 0) <= 2 && !mine.every((id) => idsOf(pages).includes(id))) {
+          ctx.note('$top limits the result without a nextLink (OData semantics); completeness checked on the unpaged list');
+          continue;
+        }
+        const ids = idsOf(pages);
+        for (const id of mine) {
+          const n = ids.filter((x) => x === id).length;
+          expectThat(n === 1, `list${query}: entity ${id} appears ${n} times over ${pages.length} page(s)`, pages.at(-1), n, 1);
+        }
+        const dup = ids.filter((x, i) => ids.indexOf(x) !== i);
+        expectEqual(dup, [], `list${query}: ids repeated across pages`, pages.at(-1));
+        for (const p of pages.slice(0, -1)) {
+          const next = p.json['@odata.nextLink'];
+          expectThat(/^https?:\/\//.test(next), 'a nextLink is not an absolute URL', p, next, 'an absolute URL');
+        }
+      }
+    },
+  }),
+  check({
+    id: 'odata.paging.final-page-no-nextlink',
+    title: 'no page carries "@odata.nextLink": null; the last page carries none',
+    severity: 'MUST',
+    rule: 'OData §11.2.6.7: the final partial set MUST NOT contain a next link; Azure: never null',
+    profiles: WRITE,
+    async run(ctx) {
+      await flows(ctx, 3);
+      for (const query of (await ctx.caps.query(ctx, '$top')) ? ['?$top=2', ''] : ['']) {
+        const pages = await ctx.api.listAll(query);
+        for (const p of pages) {
+          if (p.status !== 200) continue;
+          expectThat(!('@odata.nextLink' in p.json) || typeof p.json['@odata.nextLink'] === 'string', `list${query}: "@odata.nextLink" is ${JSON.stringify(p.json['@odata.nextLink'])}`, p, p.json['@odata.nextLink'], 'absent or a URL');
+        }
+      }
+    },
+  }),
+  check({
+    id: 'odata.query.top',
+    title: '$top=1 answers at most one entity',
+    severity: 'MUST',
+    rule: 'OData §11.2.6.3 (when supported); DR 0011',
+    profiles: WRITE,
+    async run(ctx) {
+      await needQuery(ctx, '$top');
+      await flows(ctx, 2);
+      const r = await ctx.api.list('?$top=1');
+      expectStatus(r, [200], 'list?$top=1');
+      expectThat(r.json.value.length <= 1, `$top=1 answered ${r.json.value.length} entities`, r, r.json.value.length, '<= 1');
+    },
+  }),
+  check({
+    id: 'odata.query.select',
+    title: '$select=displayName answers entities with displayName and no other structural property but id',
+    severity: 'MUST',
+    rule: 'Graph guidelines: MUST support $select; OData §11.2.5.1',
+    profiles: WRITE,
+    async run(ctx) {
+      await needQuery(ctx, '$select');
+      const { id } = await ctx.newFlow();
+      const r = await ctx.api.list('?$select=displayName');
+      expectStatus(r, [200], 'list?$select=displayName');
+      const e = r.json.value.find((x: any) => x.id === id) ?? r.json.value[0];
+      expectThat(e, '$select: no entity listed', r);
+      const extra = Object.keys(e).filter((k) => !k.includes('@') && k !== 'id' && k !== 'displayName');
+      expectEqual(extra, [], '$select=displayName: other properties returned', r);
+      expectThat('displayName' in e, '$select=displayName: displayName missing', r, Object.keys(e), 'displayName');
+      const g = await ctx.api.get(id, { query: '?$select=shareName' });
+      if (g.status === 200) {
+        const ge = entityOf(g);
+        expectEqual(Object.keys(ge).filter((k) => !k.includes('@') && k !== 'id'), ['shareName'], 'GET ?$select=shareName: other properties returned', g);
+      }
+    },
+  }),
+  check({
+    id: 'odata.query.filter',
+    title: '$filter with eq and ne on a string returns exactly the matching entities',
+    severity: 'MUST',
+    rule: 'Graph guidelines: SHOULD support eq/ne; OData §11.2.6.1 (a supported option is honoured); DR 0011',
+    profiles: WRITE,
+    async run(ctx) {
+      await needQuery(ctx, '$filter');
+      const a = await ctx.newFlow();
+      const b = await ctx.newFlow();
+      const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+      const eq = idsOf(await ctx.api.listAll(`?$filter=${encodeURIComponent(`displayName eq ${lit(a.entity.displayName)}`)}`));
+      expectEqual(eq, [a.id], `$filter=displayName eq '${a.entity.displayName}'`);
+      const ne = idsOf(await ctx.api.listAll(`?$filter=${encodeURIComponent(`displayName ne ${lit(a.entity.displayName)}`)}`));
+      expectThat(ne.includes(b.id) && !ne.includes(a.id), `$filter ne: expected ${b.id} in and ${a.id} out`, undefined, ne, `contains ${b.id}, not ${a.id}`);
+    },
+  }),
+  check({
+    id: 'odata.query.count',
+    title: '$count=true adds @odata.count, the total over all pages',
+    severity: 'MUST',
+    rule: 'OData §11.2.6.5 (when supported), OData JSON §4.5.4',
+    profiles: WRITE,
+    async run(ctx) {
+      await needQuery(ctx, '$count');
+      await flows(ctx, 3);
+      const pages = await ctx.api.listAll('?$count=true&$top=2');
+      const first = pages[0];
+      expectStatus(first, [200], 'list?$count=true');
+      const count = first.json['@odata.count'];
+      expectThat(Number.isInteger(count), '@odata.count is missing or not an integer', first, count, 'an integer');
+      expectEqual(count, idsOf(pages).length, '@odata.count differs from the number of entities over all pages', first);
+    },
+  }),
+  check({
+    id: 'odata.query.invalid-values-400',
+    title: '$top=-1 and $count=maybe answer 400',
+    severity: 'MUST',
+    rule: 'OData §11.2.6.3 ($top non-negative), §11.2.6.5 ($count true|false)',
+    profiles: ALL,
+    async run(ctx) {
+      let tested = 0;
+      if (await ctx.caps.query(ctx, '$top')) {
+        expectRejected(ctx.reg, await ctx.api.list('?$top=-1'), '$top=-1');
+        tested++;
+      }
+      if (await ctx.caps.query(ctx, '$count')) {
+        expectRejected(ctx.reg, await ctx.api.list('?$count=maybe'), '$count=maybe');
+        tested++;
+      }
+      if (!tested) return ctx.unsupported('query.$top', 'neither $top nor $count is supported');
+    },
+  }),
+  check({
+    id: 'odata.query.unknown-option-rejected',
+    title: 'an unknown or repeated system query option answers 4xx instead of being ignored',
+    severity: 'SHOULD',
+    rule: 'OData §11.2.6: MUST fail; Graph docs: "might fail silently"; DR 0011',
+    profiles: ALL,
+    async run(ctx) {
+      const r = await ctx.api.list('?$bogusOption=1');
+      expectThat(r.status >= 400 && r.status < 500 || r.status === 501, `unknown option $bogusOption answered ${r.status}`, r, r.status, '4xx or 501');
+      expectErrorEnvelope(ctx.reg, r, 'unknown option');
+    },
+  }),
+  check({
+    id: 'odata.method.405-allow',
+    title: 'an unsupported method answers 405 with an Allow header (PUT on an entity, POST on the function)',
+    severity: 'MUST',
+    rule: 'OData §9.2.2: 405 MUST include Allow; Graph: SHOULD NOT use PUT',
+    profiles: WRITE,
+    async run(ctx) {
+      const { id, body } = await ctx.newFlow();
+      const put = await ctx.api.request(ctx.api.itemUrl(id), { method: 'PUT', json: { ...body, displayName: ctx.name('put') } });
+      if (put.status >= 200 && put.status < 300) {
+        ctx.note('PUT is supported with replace semantics');
+        const g = await ctx.api.get(id);
+        expectEqual(entityOf(g)?.displayName?.endsWith('-put'), true, 'PUT answered 2xx but did not replace', g);
+      } else {
+        expectRejected(ctx.reg, put, 'PUT on an entity', [405, 400]);
+        if (put.status === 405) expectThat(put.headers.allow, 'PUT: 405 without an Allow header', put, undefined, 'Allow: GET, PATCH, DELETE');
+      }
+    },
+  }),
+  check({
+    id: 'odata.method.delete-collection-refused',
+    title: 'DELETE on the collection is refused (405 with Allow, or 400) and deletes nothing',
+    severity: 'MUST',
+    rule: 'OData §9.2.2',
+    profiles: FULL,
+    async run(ctx) {
+      const { id } = await ctx.newFlow();
+      const r = await ctx.api.request(ctx.api.collectionUrl, { method: 'DELETE' });
+      expectRejected(ctx.reg, r, 'DELETE on the collection', [405, 400]);
+      if (r.status === 405) expectThat(r.headers.allow, 'DELETE collection: 405 without an Allow header', r, undefined, 'Allow: GET, POST');
+      expectStatus(await ctx.api.get(id), [200], 'GET after a refused DELETE on the collection');
+    },
+  }),
+];
+
+export const errors = [
+  check({
+    id: 'errors.body.envelope',
+    title: 'every 4xx answer is a JSON object {"error": {"code", "message"}} with non-empty strings',
+    severity: 'MUST',
+    rule: 'OData JSON §21; OData §9.4; Graph error model; DR 0010',
+    profiles: ALL,
+    async run(ctx) {
+      for (const r of await provokeErrors(ctx)) {
+        expectThat(r.status >= 400, `expected an error answer, got ${r.status}`, r, r.status, '4xx');
+        expectThat(/application\/json/i.test(r.headers['content-type'] ?? ''), `${r.status} answer with Content-Type ${r.headers['content-type']}`, r, r.headers['content-type'], 'application/json');
+        expectErrorEnvelope(ctx.reg, r, `${r.exchange.method} ${r.exchange.url}`);
+      }
+    },
+  }),
+  check({
+    id: 'errors.body.code-camelcase',
+    title: 'error.code is the camelCased status text (badRequest, notFound, …)',
+    severity: 'SHOULD',
+    rule: 'Graph guidelines: the top-level code matches the status description; DR 0010',
+    profiles: ALL,
+    async run(ctx) {
+      for (const r of await provokeErrors(ctx)) expectEqual(r.json?.error?.code, camel(r.status), `error.code of a ${r.status}`, r);
+    },
+  }),
+  check({
+    id: 'errors.headers.request-id',
+    title: 'every answer carries a request-id header',
+    severity: 'SHOULD',
+    rule: 'Graph best practices: log request-id of every response; DR 0010',
+    profiles: ALL,
+    async run(ctx) {
+      for (const r of [await ctx.api.list(), await ctx.api.get(randomUUID())]) expectThat(r.headers['request-id'], `${r.status} answer without request-id`, r, undefined, 'a request-id header');
+    },
+  }),
+  check({
+    id: 'errors.headers.client-request-id-echo',
+    title: 'the client-request-id sent is echoed in the answer',
+    severity: 'SHOULD',
+    rule: 'Graph best practices; DR 0010',
+    profiles: ALL,
+    async run(ctx) {
+      for (const r of [await ctx.api.list(), await ctx.api.get(randomUUID())]) expectEqual(r.headers['client-request-id'], r.exchange.clientRequestId, `${r.status} answer: client-request-id not echoed`, r);
+    },
+  }),
+];
+
+export const auth = [
+  check({
+    id: 'auth.token.missing-401',
+    title: 'a request without Authorization answers 401 with an OData error',
+    severity: 'MUST',
+    rule: 'every page: Authorization Bearer {token} Required; Graph errors: 401',
+    profiles: ALL,
+    needs: ['token'],
+    async run(ctx) {
+      const r = await ctx.api.list('', { auth: false });
+      expectRejected(ctx.reg, r, 'list without Authorization', [401]);
+    },
+  }),
+  check({
+    id: 'auth.token.invalid-401',
+    title: 'a request with an invalid bearer token answers 401',
+    severity: 'MUST',
+    rule: 'Graph errors: 401 for an invalid token',
+    profiles: ALL,
+    needs: ['token'],
+    async run(ctx) {
+      const r = await ctx.api.list('', { auth: false, headers: { Authorization: 'Bearer dsc-not-a-valid-token' } });
+      expectRejected(ctx.reg, r, 'list with an invalid token', [401]);
+    },
+  }),
+];
+
+export const model = [
+  check({
+    id: 'model.commands.sequences',
+    title: 'random sequences of create/get/list/patch/stale-patch/delete/runs/function keep the target equal to the model',
+    severity: 'MUST',
+    rule: 'OData §9.2, §11.4.1.1, §11.4.3; the contract as a state machine',
+    profiles: WRITE,
+    generated: true,
+    async run(ctx) {
+      await ctx.newFlow(); // discovers how creates must look (DR 0004)
+      const runsAdd = await ctx.caps.runsAdd(ctx);
+      await ctx.property(
+        flowCommands(ctx.reg, ctx.marker),
+        async (cmds) => {
+          try {
+            await fc.asyncModelRun(() => ({ model: emptyModel(), real: { api: ctx.api, reg: ctx.reg, runsAdd, createWithServerState: !!ctx.caps.createRequiresServerState } }), cmds);
+          } finally {
+            const rep = await ctx.api.cleanup();
+            if (rep.failures.length) throw new HarnessError('cleanup', `cleanup between sequences failed: ${rep.failures.join('; ')}`);
+          }
+        },
+        { numRuns: Math.max(3, Math.ceil(ctx.settings.numRuns / 3)) },
+      );
+    },
+  }),
+];

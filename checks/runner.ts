@@ -1,0 +1,210 @@
+/** Runs one check against a target and turns whatever happens into a CheckResult; never throws. */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import fc from 'fast-check';
+import type { Config } from '../config/config.js';
+import { type SchemaRegistry, schemas } from '../schemas/registry.js';
+import { type TokenProvider, tokenProvider } from '../target/auth.js';
+import { isConformanceFailure, isHarnessError, isUnsupported, Unsupported } from '../target/errors.js';
+import { describeExchange, type Exchange } from '../target/exchange.js';
+import { entityOf, expectStatus, expectThat } from '../target/expect.js';
+import { HttpClient } from '../target/http.js';
+import { Ledger, runMarker } from '../target/ledger.js';
+import { redact } from '../target/redact.js';
+import { cleanupError, FlowApi } from '../target/resource.js';
+import type { Capabilities, CheckContext, CheckDef, CheckResult, Created, RunSettings } from './types.js';
+
+/** Everything the checks of one process share: client, ledger, capabilities. */
+export interface CheckEnv {
+  api: FlowApi;
+  http: HttpClient;
+  reg: SchemaRegistry;
+  settings: RunSettings;
+  caps: Capabilities;
+  tokens: TokenProvider;
+  ledger: Ledger;
+}
+
+interface Scope {
+  exchanges: Exchange[];
+}
+const scope = new AsyncLocalStorage<Scope>();
+
+export function createEnv(cfg: Config, baseUrl: string, opts: { signal?: AbortSignal } = {}): CheckEnv {
+  const tokens = tokenProvider(cfg);
+  const http = new HttpClient({
+    timeoutMs: cfg.timeoutMs,
+    maxRetries: cfg.maxRetries,
+    maxRetryWaitMs: cfg.maxRetryWaitMs,
+    requestBudget: cfg.requestBudget,
+    concurrency: cfg.concurrency,
+    tokens,
+    signal: opts.signal,
+  });
+  http.onExchange((x) => scope.getStore()?.exchanges.push(x));
+  const ledger = new Ledger(cfg.reportDir, cfg.runId);
+  const api = new FlowApi(http, baseUrl, cfg.collectionPath, ledger);
+  const settings: RunSettings = { seed: cfg.seed, numRuns: cfg.numRuns, runId: cfg.runId, profile: cfg.profile, replayPath: cfg.replayPath, authConfigured: cfg.auth !== 'none' };
+  return { api, http, reg: schemas(), settings, caps: newCapabilities(), tokens, ledger };
+}
+
+function newCapabilities(): Capabilities {
+  let runsAdd: Promise<boolean> | undefined;
+  const query = new Map<string, Promise<boolean>>();
+  const caps: Capabilities = {
+    runsAdd(ctx) {
+      runsAdd ??= (async () => {
+        const { id } = await ctx.newFlow();
+        const r = await ctx.api.request(ctx.api.runsUrl(id), { method: 'POST', json: sampleRun(ctx.name('run')) });
+        if (r.status === 201 || r.status === 204) return true;
+        if ([400, 403, 405, 501].includes(r.status)) return false;
+        expectStatus(r, [201, 204, 400, 403, 405, 501], 'probe: add a run');
+        return false;
+      })();
+      return runsAdd;
+    },
+    query(ctx, option) {
+      let p = query.get(option);
+      if (!p) {
+        const q = { $top: '$top=1', $select: '$select=displayName', $filter: "$filter=displayName eq 'x'", $count: '$count=true' }[option];
+        p = ctx.api.list(`?${q}`).then((r) => r.status === 200);
+        query.set(option, p);
+      }
+      return p;
+    },
+  };
+  return caps;
+}
+
+export const sampleRun = (displayName: string) => ({
+  displayName,
+  startDateTime: new Date().toISOString(),
+  status: 'running',
+  statistics: {},
+});
+
+const INVITEE = '5f0c2a3e-9a63-4a8e-9a55-0d6f2b1c7e11';
+let nameCounter = 0;
+
+export async function runCheck(def: CheckDef, env: CheckEnv): Promise<CheckResult> {
+  const started = Date.now();
+  const base = { id: def.id, area: def.area, title: def.title, severity: def.severity, rule: def.rule };
+  const skip = (reason: string): CheckResult => ({ ...base, status: 'skipped', durationMs: 0, message: reason, exchanges: [] });
+  if (!def.profiles.includes(env.settings.profile)) return skip(`not run in profile "${env.settings.profile}"`);
+  if (def.needs.includes('token') && !env.settings.authConfigured) return skip('needs credentials (DSC_TOKEN or MSAL) that the target enforces');
+
+  const s: Scope = { exchanges: [] };
+  const notes: string[] = [];
+  const api = env.api.scoped();
+  const marker = runMarker(env.settings.runId);
+  let seedPath: { seed?: number; path?: string } = {};
+  const ctx: CheckContext = {
+    def,
+    api,
+    reg: env.reg,
+    settings: env.settings,
+    caps: env.caps,
+    marker,
+    name: (suffix = '') => `${marker}${def.id.split('.').slice(1).join('-')}-${++nameCounter}${suffix ? `-${suffix}` : ''}`,
+    note: (t) => notes.push(t),
+    unsupported: (capability, reason) => {
+      throw new Unsupported(capability, reason);
+    },
+    async newFlow(extra = {}) {
+      return newFlow(ctx, env, extra);
+    },
+    async property(arb, predicate, opts = {}) {
+      const params: fc.Parameters<[unknown]> = { seed: env.settings.seed, numRuns: opts.numRuns ?? env.settings.numRuns, interruptAfterTimeLimit: 60_000 };
+      if (env.settings.replayPath) Object.assign(params, { path: env.settings.replayPath, endOnFailure: true });
+      const details = await fc.check(fc.asyncProperty(arb as fc.Arbitrary<unknown>, predicate as (v: unknown) => Promise<void>), params);
+      if (!details.failed) return;
+      const err = details.errorInstance;
+      seedPath = { seed: details.seed, path: details.counterexamplePath ?? undefined };
+      if (isHarnessError(err) || isUnsupported(err)) throw err;
+      const counter = redact(JSON.stringify(details.counterexample?.[0])).slice(0, 1500);
+      const inner = err instanceof Error ? err.message : String(err);
+      const e = new Error(`${inner}\n  counterexample: ${counter}\n  fast-check: { seed: ${details.seed}, path: "${details.counterexamplePath}" } after ${details.numRuns} run(s), shrunk ${details.numShrinks} time(s)`);
+      (e as any).conformance = true;
+      throw e;
+    },
+  };
+
+  let status = 'pass' as CheckResult['status'];
+  let message: string | undefined;
+  await scope.run(s, async () => {
+    try {
+      await def.run(ctx);
+    } catch (e) {
+      if (isUnsupported(e)) {
+        status = 'unsupported';
+        message = `${e.capability}: ${e.message}`;
+      } else if (isHarnessError(e)) {
+        status = 'error';
+        message = `${e.kind}: ${e.message}`;
+      } else if (isConformanceFailure(e) || (e as any)?.conformance) {
+        status = 'fail';
+        message = (e as Error).message;
+      } else {
+        status = 'error';
+        message = `harness bug in ${def.id}: ${(e as Error)?.stack ?? e}`;
+      }
+    } finally {
+      try {
+        const report = await api.cleanup();
+        const ce = cleanupError(report);
+        if (ce && status === 'pass') {
+          status = 'error';
+          message = ce.message;
+        } else if (ce) notes.push(ce.message);
+      } catch (e) {
+        if (status === 'pass') {
+          status = 'error';
+          message = `cleanup: ${(e as Error).message}`;
+        }
+      }
+    }
+  });
+  const last = s.exchanges.at(-1);
+  let full = message;
+  if ((status === 'fail' || status === 'error') && last) full = `${message}\n--- last exchange ---\n${describeExchange(last)}`;
+  if (status === 'fail' && seedPath.seed !== undefined) {
+    full += `\nreplay: npx datashare-conformance run --checks ${def.id} --seed ${seedPath.seed} --replay-path "${seedPath.path}"`;
+  }
+  return {
+    ...base,
+    status,
+    durationMs: Date.now() - started,
+    message: full === undefined ? undefined : redact(full),
+    notes: notes.length ? notes.map(redact) : undefined,
+    seed: def.generated ? (seedPath.seed ?? env.settings.seed) : undefined,
+    path: seedPath.path,
+    replay: seedPath.seed !== undefined ? `--checks ${def.id} --seed ${seedPath.seed} --replay-path "${seedPath.path}"` : undefined,
+    requestIds: s.exchanges.map((x) => x.requestId).filter((x): x is string => !!x).slice(-5),
+    exchanges: s.exchanges.slice(-20),
+  };
+}
+
+/** Creates a flow the way DR 0004 says, and checks what every create must answer. */
+async function newFlow(ctx: CheckContext, env: CheckEnv, extra: Record<string, unknown>): Promise<Created> {
+  const body: Record<string, unknown> = { displayName: ctx.name(), shareName: 'dsc-share', inviteeUserIds: [INVITEE], ...extra };
+  const server = { readinessStatus: 'notReady', sharingState: 'pending' };
+  let sent = env.caps.createRequiresServerState ? { ...server, ...body } : body;
+  let res = await ctx.api.create(sent);
+  if (res.status === 400 && env.caps.createRequiresServerState === undefined) {
+    const retry = await ctx.api.create({ ...server, ...body });
+    if (retry.status === 201 || retry.status === 204) {
+      env.caps.createRequiresServerState = true;
+      sent = { ...server, ...body };
+      res = retry;
+    }
+  } else if (res.status === 201 || res.status === 204) env.caps.createRequiresServerState ??= false;
+  expectStatus(res, [201, 204], 'create a flow (fixture)');
+  const t = ctx.api.tracker.items.at(-1);
+  expectThat(t, 'create a flow (fixture): the answer names no id', res);
+  let entity = res.status === 201 ? res.json : undefined;
+  if (!entity || typeof entity.id !== 'string') {
+    const g = await ctx.api.get(t.id);
+    expectStatus(g, [200], 'read the created flow (fixture)');
+    entity = entityOf(g);
+  }
+  return { id: t.id, entity, res, body: sent };
+}

@@ -1,0 +1,151 @@
+/** The runs relationship and the getPotentialDataShareInvitees function. */
+import { randomUUID } from 'node:crypto';
+import { entityOf, etagOf, expectEqual, expectJson, expectRejected, expectSchema, expectStatus, expectThat } from '../target/expect.js';
+import { ALL, check, WRITE } from './define.js';
+import { sampleRun } from './runner.js';
+import type { CheckContext } from './types.js';
+
+async function addRun(ctx: CheckContext, flowId: string, startDateTime: string, name: string) {
+  const r = await ctx.api.request(ctx.api.runsUrl(flowId), { method: 'POST', json: { ...sampleRun(name), startDateTime } });
+  expectStatus(r, [201, 204], 'add a run');
+  return r;
+}
+
+async function listRuns(ctx: CheckContext, flowId: string) {
+  const r = await ctx.api.request(ctx.api.runsUrl(flowId));
+  expectStatus(r, [200], 'list runs');
+  expectJson(r, 'list runs');
+  expectSchema(ctx.reg, r, 'run.collection', 'list runs');
+  return r;
+}
+
+async function needRunsAdd(ctx: CheckContext) {
+  if (!(await ctx.caps.runsAdd(ctx))) return ctx.unsupported('runs.add', 'the target refuses to add runs (runs are read-only, as the resource page allows; DR 0006)');
+}
+
+export const runs = [
+  check({
+    id: 'runs.add.answer',
+    title: 'POST to a flow\'s runs adds a run (201/204) or is refused with a 4xx OData error (405 with Allow); never 5xx',
+    severity: 'MUST',
+    rule: 'DR 0006; OData §11.4.2, §9.2.2',
+    profiles: WRITE,
+    async run(ctx) {
+      const { id } = await ctx.newFlow();
+      const r = await ctx.api.request(ctx.api.runsUrl(id), { method: 'POST', json: sampleRun(ctx.name('run')) });
+      if (r.status === 201 || r.status === 204) {
+        if (r.status === 201) expectSchema(ctx.reg, r, 'run', 'add run (201 body)');
+        const l = await listRuns(ctx, id);
+        expectEqual(l.json.value.length, 1, 'a run added with 2xx is not listed', l);
+        const runId = l.json.value[0].id;
+        const g = await ctx.api.request(`${ctx.api.runsUrl(id)}/${encodeURIComponent(runId)}`);
+        expectStatus(g, [200], 'GET the added run');
+        expectEqual(entityOf(g)?.id, runId, 'GET run: a different run', g);
+        return;
+      }
+      expectRejected(ctx.reg, r, 'add run refused', [400, 403, 405, 501]);
+      if (r.status === 405) expectThat(r.headers.allow, '405 without an Allow header', r, undefined, 'Allow: GET');
+      ctx.note(`runs are read-only here (${r.status})`);
+    },
+  }),
+  check({
+    id: 'runs.list.isolated',
+    title: 'a flow lists only its own runs, as an OData collection',
+    severity: 'MUST',
+    rule: 'OData §11.2.7: the related collection of that entity',
+    profiles: WRITE,
+    async run(ctx) {
+      await needRunsAdd(ctx);
+      const a = await ctx.newFlow();
+      const b = await ctx.newFlow();
+      await addRun(ctx, a.id, new Date().toISOString(), ctx.name('a'));
+      const lb = await listRuns(ctx, b.id);
+      expectEqual(lb.json.value.length, 0, 'a new flow lists runs of another flow', lb);
+      const la = await listRuns(ctx, a.id);
+      expectEqual(la.json.value.length, 1, 'the flow does not list exactly its one run', la);
+    },
+  }),
+  check({
+    id: 'runs.list.ordered-by-time',
+    title: 'runs are listed ordered by time (startDateTime ascending)',
+    severity: 'MUST',
+    rule: 'resource page: runs "Ordered by time"; DR 0006',
+    profiles: WRITE,
+    async run(ctx) {
+      await needRunsAdd(ctx);
+      const { id } = await ctx.newFlow();
+      const base = Date.UTC(2026, 0, 1);
+      for (const offset of [3, 1, 2]) await addRun(ctx, id, new Date(base + offset * 3600_000).toISOString(), ctx.name(`t${offset}`));
+      const l = await listRuns(ctx, id);
+      const times = l.json.value.map((r: any) => Date.parse(r.startDateTime));
+      expectThat(
+        times.every((t: number, i: number) => i === 0 || times[i - 1] <= t),
+        'runs are not ordered by startDateTime',
+        l,
+        l.json.value.map((r: any) => r.startDateTime),
+        'non-decreasing startDateTime',
+      );
+    },
+  }),
+  check({
+    id: 'runs.list.unknown-flow-404',
+    title: 'runs of a flow that does not exist, or was deleted, answer 404',
+    severity: 'MUST',
+    rule: 'OData §9.2.1',
+    profiles: WRITE,
+    async run(ctx) {
+      expectRejected(ctx.reg, await ctx.api.request(ctx.api.runsUrl(randomUUID())), 'runs of an unknown flow', [404]);
+      const { id } = await ctx.newFlow();
+      if (await ctx.caps.runsAdd(ctx)) await addRun(ctx, id, new Date().toISOString(), ctx.name('doomed'));
+      expectStatus(await ctx.api.delete(id), [204], 'DELETE the flow');
+      expectRejected(ctx.reg, await ctx.api.request(ctx.api.runsUrl(id)), 'runs of a deleted flow', [404]);
+    },
+  }),
+];
+
+export const fn = [
+  check({
+    id: 'function.invitees.shape',
+    title: 'getPotentialDataShareInvitees (bound to the collection) answers 200 with a collection of identity',
+    severity: 'MUST',
+    rule: 'function page; OData §11.5.4.1; identity.md (open type, id may be missing); DR 0008',
+    profiles: ALL,
+    async run(ctx) {
+      const r = await ctx.api.invitees();
+      expectStatus(r, [200], 'GET getPotentialDataShareInvitees');
+      expectJson(r, 'getPotentialDataShareInvitees');
+      expectSchema(ctx.reg, r, 'identity.collection', 'getPotentialDataShareInvitees');
+    },
+  }),
+  check({
+    id: 'function.invitees.no-side-effects',
+    title: 'calling getPotentialDataShareInvitees changes no flow',
+    severity: 'MUST',
+    rule: 'OData §11.5.4: functions MUST have no observable side effects',
+    profiles: WRITE,
+    async run(ctx) {
+      const { id } = await ctx.newFlow();
+      const g0 = await ctx.api.get(id);
+      // the eTag is evidence only where reads leave it alone (a changing-on-read eTag is a SHOULD matter)
+      const etagStable = etagOf(await ctx.api.get(id)) === etagOf(g0);
+      if (!etagStable) ctx.note('the eTag changes on read: compared values only');
+      for (let i = 0; i < 2; i++) expectStatus(await ctx.api.invitees(), [200], 'GET getPotentialDataShareInvitees');
+      const g1 = await ctx.api.get(id);
+      if (etagStable) expectEqual(etagOf(g1), etagOf(g0), 'the flow changed (eTag) after the function was called', g1);
+      const state = (e: any) => Object.fromEntries(['displayName', 'shareName', 'inviteeUserIds', 'readinessStatus', 'sharingState'].map((k) => [k, e?.[k]]));
+      expectEqual(state(entityOf(g1)), state(entityOf(g0)), 'the flow changed after the function was called', g1);
+    },
+  }),
+  check({
+    id: 'function.invitees.post-refused',
+    title: 'POST to the function answers 405 (with Allow) or 400',
+    severity: 'MUST',
+    rule: 'Graph operations pattern: functions are called with GET; OData §9.2.2',
+    profiles: WRITE,
+    async run(ctx) {
+      const r = await ctx.api.invitees('unqualified', { method: 'POST', json: {} });
+      expectRejected(ctx.reg, r, 'POST getPotentialDataShareInvitees', [405, 400]);
+      if (r.status === 405) expectThat(r.headers.allow, '405 without an Allow header', r, undefined, 'Allow: GET');
+    },
+  }),
+];

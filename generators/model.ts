@@ -1,0 +1,210 @@
+/**
+ * Stateful model for model-based testing (fc.commands + fc.asyncModelRun): each command has its model
+ * update and postconditions, and runs against any target through FlowApi.
+ */
+import fc from 'fast-check';
+import type { SchemaRegistry } from '../schemas/registry.js';
+import { entityOf, etagOf, expectEqual, expectRejected, expectStatus, expectThat } from '../target/expect.js';
+import type { HttpResponse } from '../target/http.js';
+import type { FlowApi } from '../target/resource.js';
+import { validCreateBody, validRunBody, validUpdateBody } from './bodies.js';
+
+interface FlowModel {
+  displayName: string;
+  shareName: string;
+  inviteeUserIds: string[];
+  eTag?: string;
+  stale: string[];
+  runs: number;
+}
+
+export interface Model {
+  flows: Map<string, FlowModel>;
+  order: string[];
+}
+
+export interface Real {
+  api: FlowApi;
+  reg: SchemaRegistry;
+  /** false when the target refuses to add runs (DR 0006) */
+  runsAdd: boolean;
+  /** true when the target requires readinessStatus/sharingState on create (DR 0004) */
+  createWithServerState: boolean;
+}
+
+type Cmd = fc.AsyncCommand<Model, Real>;
+const pick = (m: Model, i: number) => m.order[i % m.order.length];
+
+/** Reads the entity back and checks it against the model; refreshes the model's eTag. */
+async function readBack(r: Real, m: Model, id: string, what: string): Promise<HttpResponse> {
+  const g = await r.api.get(id);
+  expectStatus(g, [200], `${what}: GET after the command`);
+  const e = entityOf(g);
+  const f = m.flows.get(id)!;
+  expectEqual({ displayName: e.displayName, shareName: e.shareName, inviteeUserIds: e.inviteeUserIds }, { displayName: f.displayName, shareName: f.shareName, inviteeUserIds: f.inviteeUserIds }, `${what}: stored values differ from the model`, g);
+  const tag = etagOf(g);
+  if (tag && f.eTag && tag !== f.eTag && !f.stale.includes(f.eTag)) f.stale.push(f.eTag);
+  f.eTag = tag;
+  return g;
+}
+
+class CreateCmd implements Cmd {
+  constructor(readonly body: Record<string, unknown>) {}
+  check = () => true;
+  async run(m: Model, r: Real) {
+    const res = await r.api.create(r.createWithServerState ? { ...this.body, readinessStatus: 'notReady', sharingState: 'pending' } : this.body);
+    expectStatus(res, [201, 204], 'create');
+    const t = r.api.tracker.items.at(-1);
+    expectThat(t, 'create: the answer names no id (no id in the body, no Location)', res);
+    m.flows.set(t.id, { displayName: this.body.displayName as string, shareName: this.body.shareName as string, inviteeUserIds: this.body.inviteeUserIds as string[], stale: [], runs: 0 });
+    m.order.push(t.id);
+    await readBack(r, m, t.id, 'create');
+  }
+  toString = () => `create(${JSON.stringify(this.body)})`;
+}
+
+class GetCmd implements Cmd {
+  constructor(readonly i: number) {}
+  check = (m: Readonly<Model>) => m.order.length > 0;
+  async run(m: Model, r: Real) {
+    await readBack(r, m, pick(m, this.i), 'get');
+  }
+  toString = () => `get(#${this.i})`;
+}
+
+class ListCmd implements Cmd {
+  constructor(readonly top: number) {}
+  check = () => true;
+  async run(m: Model, r: Real) {
+    const pages = await r.api.listAll(`?$top=${this.top}`);
+    const last = pages.at(-1)!;
+    if (last.status === 400 || last.status === 501) return; // $top unsupported: the query checks say so
+    const ids: string[] = [];
+    for (const p of pages) {
+      expectStatus(p, [200], `list($top=${this.top})`);
+      ids.push(...(p.json?.value ?? []).map((e: { id?: string }) => e.id));
+    }
+    for (const id of m.order) expectThat(ids.filter((x) => x === id).length === 1, `list($top=${this.top}): entity ${id} appears ${ids.filter((x) => x === id).length} times over ${pages.length} page(s)`, last, ids.length, 'exactly once');
+  }
+  toString = () => `list($top=${this.top})`;
+}
+
+class PatchCmd implements Cmd {
+  constructor(
+    readonly i: number,
+    readonly body: Record<string, unknown>,
+    readonly ifMatch: 'none' | 'current',
+  ) {}
+  check = (m: Readonly<Model>) => m.order.length > 0;
+  async run(m: Model, r: Real) {
+    const id = pick(m, this.i);
+    const f = m.flows.get(id)!;
+    const before = f.eTag;
+    const headers = this.ifMatch === 'current' && f.eTag ? { 'If-Match': f.eTag } : undefined;
+    const res = await r.api.patch(id, this.body, { headers });
+    expectStatus(res, [200, 204], `patch${headers ? ' with the current If-Match' : ''}`);
+    const changes = (['displayName', 'shareName', 'inviteeUserIds'] as const).some((k) => k in this.body && JSON.stringify(this.body[k]) !== JSON.stringify(f[k]));
+    for (const k of ['displayName', 'shareName', 'inviteeUserIds'] as const) if (k in this.body) (f as any)[k] = this.body[k];
+    const g = await readBack(r, m, id, 'patch');
+    if (changes && before) expectThat(etagOf(g) !== before, 'patch: the eTag did not change although the entity did', g, etagOf(g), `a value other than ${before}`);
+  }
+  toString = () => `patch(#${this.i}, ${JSON.stringify(this.body)}, If-Match: ${this.ifMatch})`;
+}
+
+class StalePatchCmd implements Cmd {
+  constructor(
+    readonly i: number,
+    readonly body: Record<string, unknown>,
+    readonly method: 'PATCH' | 'DELETE',
+  ) {}
+  check = (m: Readonly<Model>) => m.order.some((id) => m.flows.get(id)!.stale.length > 0);
+  async run(m: Model, r: Real) {
+    const withStale = m.order.filter((id) => m.flows.get(id)!.stale.length > 0);
+    const id = withStale[this.i % withStale.length];
+    const f = m.flows.get(id)!;
+    const stale = f.stale[f.stale.length - 1];
+    const res = this.method === 'PATCH' ? await r.api.patch(id, this.body, { headers: { 'If-Match': stale } }) : await r.api.delete(id, { headers: { 'If-Match': stale } });
+    expectRejected(r.reg, res, `${this.method} with a stale If-Match`, [412]);
+    await readBack(r, m, id, `${this.method} with a stale If-Match (nothing may change)`);
+  }
+  toString = () => `${this.method.toLowerCase()}-stale-if-match(#${this.i})`;
+}
+
+class DeleteCmd implements Cmd {
+  constructor(readonly i: number) {}
+  check = (m: Readonly<Model>) => m.order.length > 0;
+  async run(m: Model, r: Real) {
+    const id = pick(m, this.i);
+    const res = await r.api.delete(id);
+    expectStatus(res, [204], 'delete');
+    const g = await r.api.get(id);
+    expectStatus(g, [404], 'GET after delete');
+    m.flows.delete(id);
+    m.order = m.order.filter((x) => x !== id);
+  }
+  toString = () => `delete(#${this.i})`;
+}
+
+class AddRunCmd implements Cmd {
+  constructor(
+    readonly i: number,
+    readonly body: Record<string, unknown>,
+  ) {}
+  check = (m: Readonly<Model>) => m.order.length > 0;
+  async run(m: Model, r: Real) {
+    if (!r.runsAdd) return;
+    const id = pick(m, this.i);
+    const res = await r.api.request(r.api.runsUrl(id), { method: 'POST', json: this.body });
+    expectStatus(res, [201, 204], 'add run');
+    m.flows.get(id)!.runs += 1;
+  }
+  toString = () => `addRun(#${this.i})`;
+}
+
+class ListRunsCmd implements Cmd {
+  constructor(readonly i: number) {}
+  check = (m: Readonly<Model>) => m.order.length > 0;
+  async run(m: Model, r: Real) {
+    const id = pick(m, this.i);
+    const res = await r.api.request(r.api.runsUrl(id));
+    expectStatus(res, [200], 'list runs');
+    if (r.runsAdd) expectEqual(res.json?.value?.length, m.flows.get(id)!.runs, `list runs of ${id}: count differs from the runs added`, res);
+  }
+  toString = () => `listRuns(#${this.i})`;
+}
+
+class InviteesCmd implements Cmd {
+  check = () => true;
+  async run(m: Model, r: Real) {
+    const res = await r.api.invitees();
+    expectStatus(res, [200], 'getPotentialDataShareInvitees');
+    for (const id of m.order) {
+      const f = m.flows.get(id)!;
+      const before = f.eTag;
+      const g = await readBack(r, m, id, 'after getPotentialDataShareInvitees');
+      if (before) expectEqual(etagOf(g), before, 'getPotentialDataShareInvitees changed an entity (eTag)', g);
+    }
+  }
+  toString = () => 'getPotentialDataShareInvitees()';
+}
+
+/** The command arbitrary; `marker` goes into every displayName. */
+export function flowCommands(reg: SchemaRegistry, marker: string, opts: { maxCommands?: number; replayPath?: string } = {}) {
+  const idx = fc.nat({ max: 20 });
+  return fc.commands(
+    [
+      validCreateBody(reg, marker).map((b) => new CreateCmd(b)),
+      idx.map((i) => new GetCmd(i)),
+      fc.integer({ min: 1, max: 3 }).map((t) => new ListCmd(t)),
+      fc.tuple(idx, validUpdateBody(reg, marker), fc.constantFrom('none', 'current') as fc.Arbitrary<'none' | 'current'>).map(([i, b, h]) => new PatchCmd(i, b, h)),
+      fc.tuple(idx, validUpdateBody(reg, marker), fc.constantFrom('PATCH', 'DELETE') as fc.Arbitrary<'PATCH' | 'DELETE'>).map(([i, b, meth]) => new StalePatchCmd(i, b, meth)),
+      idx.map((i) => new DeleteCmd(i)),
+      fc.tuple(idx, validRunBody(reg, marker)).map(([i, b]) => new AddRunCmd(i, b)),
+      idx.map((i) => new ListRunsCmd(i)),
+      fc.constant(new InviteesCmd()),
+    ],
+    { maxCommands: opts.maxCommands ?? 12, replayPath: opts.replayPath },
+  );
+}
+
+export const emptyModel = (): Model => ({ flows: new Map(), order: [] });
