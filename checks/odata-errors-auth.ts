@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { emptyModel, flowCommands } from '../generators/model.js';
 import { HarnessError } from '../target/errors.js';
-import { entityOf, expectEqual, expectErrorEnvelope, expectJson, expectRejected, expectSchema, expectStatus, expectThat, failWith } from '../target/expect.js';
+import { entityOf, expectEqual, expectErrorEnvelope, expectJson, expectRejected, expectSchema, expectStatus, expectThat } from '../target/expect.js';
 import type { HttpResponse } from '../target/http.js';
 import { ALL, check, FULL, WRITE } from './define.js';
 import type { CheckContext } from './types.js';
@@ -317,12 +317,15 @@ export const model = [
       await ctx.property(
         flowCommands(ctx.reg, ctx.marker),
         async (cmds) => {
+          let failure: unknown;
           try {
             await fc.asyncModelRun(() => ({ model: emptyModel(), real: { api: ctx.api, reg: ctx.reg, runsAdd, createWithServerState: !!ctx.caps.createRequiresServerState } }), cmds);
-          } finally {
-            const rep = await ctx.api.cleanup();
-            if (rep.failures.length) throw new HarnessError('cleanup', `cleanup between sequences failed: ${rep.failures.join('; ')}`);
+          } catch (e) {
+            failure = e;
           }
+          const rep = await ctx.api.cleanup();
+          if (failure) throw failure;
+          if (rep.failures.length) throw new HarnessError('cleanup', `cleanup between sequences failed: ${rep.failures.join('; ')}`);
         },
         { numRuns: Math.max(3, Math.ceil(ctx.settings.numRuns / 3)) },
       );

@@ -1,7 +1,9 @@
 /** Command-line entry: parses argv and dispatches; every harness error ends as one line and exit code 2. */
 import { Command, CommanderError } from 'commander';
 import { registerMockCommand } from './mock-command.js';
+import { registerRunCommand } from './run-command.js';
 import { registerSchemaCommands } from './schemas-commands.js';
+import { registerSweepCommand } from './sweep-command.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('datashare-conformance')
@@ -15,6 +17,8 @@ export async function main(argv: string[]): Promise<number> {
   };
   registerSchemaCommands(program, setCode);
   registerMockCommand(program);
+  registerRunCommand(program, setCode);
+  registerSweepCommand(program, setCode);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

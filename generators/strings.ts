@@ -55,14 +55,14 @@ export function hardString(opts: HardStringOptions = {}): fc.Arbitrary<string> {
     { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 8 }) },
     { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
   );
-  const fit = (s: string) => {
+  const toLength = (s: string) => {
     let body = cpSlice(s, max);
     if (cpLength(body) < min) body = body + 'x'.repeat(min - cpLength(body));
     return prefix + body;
   };
   const options: fc.WeightedArbitrary<string>[] = [
-    { weight: 6, arbitrary: fc.array(piece, { minLength: 1, maxLength: 4 }).map((parts) => fit(parts.join(' '))) },
-    { weight: 1, arbitrary: fc.constant(fit('')) },
+    { weight: 6, arbitrary: fc.array(piece, { minLength: 1, maxLength: 4 }).map((parts) => toLength(parts.join(' '))) },
+    { weight: 1, arbitrary: fc.constant(toLength('')) },
   ];
   if (opts.maxLength !== undefined) {
     // exactly at the limit, made of multi-unit characters so code points and UTF-16 units differ

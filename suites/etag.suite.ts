@@ -1,0 +1,3 @@
+import { defineAreaSuite } from './harness.js';
+
+defineAreaSuite('etag');

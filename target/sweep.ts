@@ -1,0 +1,87 @@
+/**
+ * Removes what runs left behind: the outstanding entries of ledgers, and (only when asked) entities whose
+ * displayName carries a given run's marker. It lists before it deletes and never touches anything else.
+ */
+import { readLedger, outstandingIn, runMarker } from './ledger.js';
+import type { FlowApi } from './resource.js';
+import { appendFileSync } from 'node:fs';
+
+export interface SweepPlanItem {
+  url: string;
+  id: string;
+  displayName: string;
+  source: string;
+}
+
+export interface SweepReport {
+  planned: SweepPlanItem[];
+  deleted: number;
+  alreadyGone: number;
+  refused: string[];
+  failures: string[];
+}
+
+export interface SweepOptions {
+  ledgers: string[];
+  /** also delete entities named with these runs' markers (found by listing) */
+  markerRunIds?: string[];
+  dryRun?: boolean;
+  log?: (line: string) => void;
+}
+
+export async function sweep(api: FlowApi, opts: SweepOptions): Promise<SweepReport> {
+  const log = opts.log ?? (() => {});
+  const planned: SweepPlanItem[] = [];
+  const refused: string[] = [];
+  for (const file of opts.ledgers) {
+    for (const e of outstandingIn(readLedger(file))) planned.push({ url: e.url, id: e.id, displayName: e.displayName, source: file });
+  }
+  if (opts.markerRunIds?.length) {
+    const pages = await api.listAll();
+    for (const p of pages) {
+      if (p.status !== 200) throw new Error(`listing ${api.collectionUrl} for markers answered ${p.status}`);
+      for (const e of p.json?.value ?? []) {
+        const name = typeof e?.displayName === 'string' ? e.displayName : '';
+        const run = opts.markerRunIds.find((r) => name.startsWith(runMarker(r)));
+        if (run && typeof e.id === 'string' && !planned.some((x) => x.id === e.id)) planned.push({ url: api.itemUrl(e.id), id: e.id, displayName: name, source: `marker ${runMarker(run)}` });
+      }
+    }
+  }
+  log(`sweep: ${planned.length} leftover(s)${planned.length ? ':' : ''}`);
+  for (const p of planned) log(`  ${p.url}  "${p.displayName}"  (${p.source})`);
+  const report: SweepReport = { planned, deleted: 0, alreadyGone: 0, refused, failures: [] };
+  if (opts.dryRun) return report;
+  for (const p of planned) {
+    try {
+      const g = await api.request(p.url);
+      if (g.status === 404) {
+        report.alreadyGone += 1;
+        markDeleted(p);
+        continue;
+      }
+      const name = g.json?.displayName ?? g.json?.value?.displayName;
+      // the entity must still carry a dsc marker: an id reused for something else is never touched
+      if (g.status !== 200 || typeof name !== 'string' || !name.startsWith('dsc-')) {
+        refused.push(`${p.url}: answered ${g.status} with displayName ${JSON.stringify(name)}; not a dsc resource, left alone`);
+        continue;
+      }
+      const d = await api.request(p.url, { method: 'DELETE' });
+      if (d.status === 404) report.alreadyGone += 1;
+      else if (d.status >= 200 && d.status < 300) report.deleted += 1;
+      else {
+        report.failures.push(`DELETE ${p.url} answered ${d.status}`);
+        continue;
+      }
+      markDeleted(p);
+    } catch (e) {
+      report.failures.push(`${p.url}: ${(e as Error).message}`);
+    }
+  }
+  log(`sweep: deleted ${report.deleted}, already gone ${report.alreadyGone}, refused ${refused.length}, failed ${report.failures.length}`);
+  return report;
+}
+
+function markDeleted(p: SweepPlanItem): void {
+  if (p.source.startsWith('marker ')) return;
+  appendFileSync(p.source, `${JSON.stringify({ op: 'deleted', runId: 'sweep', url: p.url, at: new Date().toISOString() })}\n`);
+}
