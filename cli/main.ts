@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerMockCommand } from './mock-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerSchemaCommands } from './schemas-commands.js';
+import { registerSelfcheckCommand } from './selfcheck-command.js';
 import { registerSweepCommand } from './sweep-command.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<number> {
   registerMockCommand(program);
   registerRunCommand(program, setCode);
   registerSweepCommand(program, setCode);
+  registerSelfcheckCommand(program, setCode);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
