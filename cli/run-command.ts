@@ -14,6 +14,7 @@ import { type CheckRecord, type ResultsFile, type RunInfo, writeResults } from '
 import { summaryMarkdown, terminalTable } from '../reports/summary.js';
 import { verdict } from '../reports/verdict.js';
 import { tokenProvider } from '../target/auth.js';
+import { HarnessError } from '../target/errors.js';
 import { HttpClient } from '../target/http.js';
 import { Ledger } from '../target/ledger.js';
 import { redact, registerSecret } from '../target/redact.js';
@@ -71,6 +72,7 @@ export async function runConformance(cfg: Config, opts: { shard?: string; log?: 
   registerSecret(runCfg.token);
   registerSecret(runCfg.clientSecret);
   registerSecret(runCfg.certificateKey);
+  if (!mock) await preflight(runCfg, baseUrl);
   const target = mock ? `embedded reference mock (${mock.baseUrl})${cfg.mockDefects.length ? ` with defects ${cfg.mockDefects.join(',')}` : ''}` : baseUrl;
   mkdirSync(cfg.reportDir, { recursive: true });
   for (const stale of ['allure-results', 'results.json', 'junit.xml', 'summary.md']) rmSync(path.join(cfg.reportDir, stale), { recursive: true, force: true });
@@ -171,6 +173,16 @@ export async function runConformance(cfg: Config, opts: { shard?: string; log?: 
   log('');
   log(`${code === 0 ? 'PASS' : code === 1 ? 'FAIL' : 'ERROR'}: ${interrupted ? 'interrupted' : v.text}. Results: ${resultsFile}`);
   return { code, results };
+}
+
+/** One request before anything else: an unreachable target or refused credentials end the run at once (exit 2). */
+async function preflight(cfg: Config, baseUrl: string): Promise<void> {
+  const http = new HttpClient({ timeoutMs: cfg.timeoutMs, maxRetries: cfg.maxRetries, maxRetryWaitMs: cfg.maxRetryWaitMs, requestBudget: 10, concurrency: 1, tokens: tokenProvider(cfg) });
+  try {
+    await http.request(`${baseUrl}${cfg.collectionPath}?$top=1`);
+  } catch (e) {
+    throw new HarnessError((e as HarnessError).kind ?? 'network', `target not usable: ${(e as Error).message}`);
+  }
 }
 
 function allureOptions(cfg: Config, run: RunInfo) {
