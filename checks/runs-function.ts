@@ -1,6 +1,6 @@
 /** The runs relationship and the getPotentialDataShareInvitees function. */
 import { randomUUID } from 'node:crypto';
-import { entityOf, etagOf, expectEqual, expectJson, expectRejected, expectSchema, expectStatus, expectThat } from '../target/expect.js';
+import { entityOf, stateOf, etagOf, expectEqual, expectJson, expectRejected, expectSchema, expectStatus, expectThat } from '../target/expect.js';
 import { ALL, check, WRITE } from './define.js';
 import { sampleRun } from './runner.js';
 import type { CheckContext } from './types.js';
@@ -132,8 +132,7 @@ export const fn = [
       for (let i = 0; i < 2; i++) expectStatus(await ctx.api.invitees(), [200], 'GET getPotentialDataShareInvitees');
       const g1 = await ctx.api.get(id);
       if (etagStable) expectEqual(etagOf(g1), etagOf(g0), 'the flow changed (eTag) after the function was called', g1);
-      const state = (e: any) => Object.fromEntries(['displayName', 'shareName', 'inviteeUserIds', 'readinessStatus', 'sharingState'].map((k) => [k, e?.[k]]));
-      expectEqual(state(entityOf(g1)), state(entityOf(g0)), 'the flow changed after the function was called', g1);
+      expectEqual(stateOf(entityOf(g1)), stateOf(entityOf(g0)), 'the flow changed after the function was called', g1);
     },
   }),
   check({

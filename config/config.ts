@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
+import { readDataFile } from './data-file.js';
 
 export class ConfigError extends Error {
   readonly harness = true;
@@ -104,17 +104,11 @@ type Raw = Record<string, string | undefined>;
 const isLoopback = (u: URL) => ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(u.hostname) || u.hostname.startsWith('127.');
 
 function readConfigFile(file: string): Raw {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`config file "${file}" cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
   let data: unknown;
   try {
-    data = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
+    data = readDataFile(file, 'config file');
   } catch (e) {
-    throw new ConfigError(`config file "${file}" is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+    throw new ConfigError((e as Error).message);
   }
   if (data === null || data === undefined) return {};
   if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`config file "${file}" must hold an object of settings`);

@@ -1,7 +1,6 @@
 /** Known deviations of a target, by check id: a listed failure is expected and does not fail the gate. */
-import { readFileSync } from 'node:fs';
-import YAML from 'yaml';
 import { CHECKS } from '../checks/registry.js';
+import { readDataFile } from '../config/data-file.js';
 import type { Status } from '../checks/types.js';
 import type { CheckRecord } from './results.js';
 
@@ -23,17 +22,11 @@ export class ExpectationsError extends Error {
 }
 
 export function loadExpectations(file: string): ExpectationsFile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ExpectationsError(`expectations file "${file}" cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
   let data: any;
   try {
-    data = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
+    data = readDataFile(file, 'expectations file');
   } catch (e) {
-    throw new ExpectationsError(`expectations file "${file}" does not parse: ${(e as Error).message.split('\n')[0]}`);
+    throw new ExpectationsError((e as Error).message);
   }
   if (!data || !Array.isArray(data.expectations)) throw new ExpectationsError(`expectations file "${file}" needs a list "expectations:" of { id, expected, reason }`);
   const seen = new Set<string>();

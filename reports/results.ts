@@ -1,7 +1,8 @@
 /** results.json: run info plus one record per check id; the source of JUnit-independent summaries and diffs. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CheckResult, Severity, Status } from '../checks/types.js';
+import { readDataFile } from '../config/data-file.js';
 import { redactValue } from '../target/redact.js';
 
 export interface RunInfo {
@@ -51,17 +52,11 @@ const SEVERITIES: Severity[] = ['MUST', 'SHOULD', 'MAY'];
 
 /** Reads and validates a results file; a clear error when it is not one. */
 export function readResults(file: string): ResultsFile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ResultsFileError(`results file "${file}" cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
   let data: any;
   try {
-    data = JSON.parse(text);
+    data = readDataFile(file, 'results file');
   } catch (e) {
-    throw new ResultsFileError(`results file "${file}" is not valid JSON: ${(e as Error).message}`);
+    throw new ResultsFileError((e as Error).message);
   }
   if (data?.schemaVersion !== 1 || typeof data.run !== 'object' || typeof data.checks !== 'object' || data.checks === null) {
     throw new ResultsFileError(`"${file}" is not a datashare-conformance results file (expected schemaVersion 1 with "run" and "checks")`);

@@ -59,3 +59,6 @@ export function etagOf(res: HttpResponse, entity: any = entityOf(res)): string |
   const v = entity?.eTag ?? entity?.['@odata.etag'] ?? res.headers.etag;
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
+
+/** The stored state of a flow that writes may change (what a refused or side-effect-free request must leave alone). */
+export const stateOf = (e: any) => Object.fromEntries(['displayName', 'shareName', 'inviteeUserIds', 'readinessStatus', 'sharingState'].map((k) => [k, e?.[k]]));
