@@ -13,3 +13,20 @@ export function check(d: Omit<CheckDef, 'area' | 'needs'> & { needs?: Need[] }):
   if (!d.profiles.includes('read-only')) needs.add('writes');
   return { ...d, area, needs: [...needs] };
 }
+
+/**
+ * Runs a collection-wide assertion up to three times: other checks of the same run (and other clients of a tenant)
+ * change the collection while pages are read, which can shift offset-based pages. A real paging defect repeats;
+ * a concurrent change does not. The note says when a retry was needed.
+ */
+export async function whenQuiescent(ctx: { note(t: string): void }, body: () => Promise<void>, attempts = 3): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      await body();
+      if (i > 1) ctx.note(`passed on attempt ${i}: the collection changed while it was paged`);
+      return;
+    } catch (e) {
+      if (i >= attempts || !(e as { conformance?: boolean }).conformance) throw e;
+    }
+  }
+}

@@ -6,10 +6,13 @@ import type { HttpResponse } from '../target/http.js';
 import { check, WRITE } from './define.js';
 import type { CheckContext } from './types.js';
 
-/** Lists the run's own entities (by marker) so a rejected create can be shown to have created nothing. */
-async function ownIds(ctx: CheckContext): Promise<string[]> {
+/**
+ * Lists the entities named with `prefix` so a rejected create can be shown to have created nothing. The prefix is
+ * this check's own (other checks of the run create entities concurrently under the run marker).
+ */
+async function idsNamed(ctx: CheckContext, prefix: string): Promise<string[]> {
   const pages = await ctx.api.listAll();
-  return pages.flatMap((p) => (p.json?.value ?? []).filter((e: any) => typeof e?.displayName === 'string' && e.displayName.startsWith(ctx.marker)).map((e: any) => e.id));
+  return pages.flatMap((p) => (p.json?.value ?? []).filter((e: any) => typeof e?.displayName === 'string' && e.displayName.startsWith(prefix)).map((e: any) => e.id));
 }
 
 /** Sends generated invalid create bodies of the given families; each must be refused with 400. */
@@ -139,13 +142,14 @@ export default [
     profiles: WRITE,
     generated: true,
     async run(ctx) {
-      const before = new Set(await ownIds(ctx));
+      const prefix = `${ctx.name('refused')}-`;
+      const before = new Set(await idsNamed(ctx, prefix));
       await ctx.property(
-        invalidBody(ctx.reg, 'create', ctx.marker, ['invitee-cardinality', 'unknown-property', 'wrong-json-type']),
+        invalidBody(ctx.reg, 'create', prefix, ['invitee-cardinality', 'unknown-property', 'wrong-json-type']).filter((inv) => typeof inv.body.displayName === 'string'),
         async (inv) => {
           const r = await ctx.api.create(inv.body);
           if (r.status < 400) failWith(`create with ${inv.label} was accepted (${r.status}); see validation checks`, r, r.status, 400);
-          const after = (await ownIds(ctx)).filter((x) => !before.has(x));
+          const after = (await idsNamed(ctx, prefix)).filter((x) => !before.has(x));
           for (const left of after) ctx.api.adopt(left); // delete what the target should not have created
           expectEqual(after, [], `a refused create (${inv.label}, ${r.status}) left an entity behind`, r);
         },

@@ -1,6 +1,7 @@
 /** Command-line entry: parses argv and dispatches; every harness error ends as one line and exit code 2. */
 import { Command, CommanderError } from 'commander';
 import { registerMockCommand } from './mock-command.js';
+import { registerReportCommands } from './report-commands.js';
 import { registerRunCommand } from './run-command.js';
 import { registerSchemaCommands } from './schemas-commands.js';
 import { registerSelfcheckCommand } from './selfcheck-command.js';
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   registerRunCommand(program, setCode);
   registerSweepCommand(program, setCode);
   registerSelfcheckCommand(program, setCode);
+  registerReportCommands(program, setCode);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -20,9 +20,10 @@ import { Ledger } from '../target/ledger.js';
 import { redact, registerSecret } from '../target/redact.js';
 import { FlowApi } from '../target/resource.js';
 import { sweep } from '../target/sweep.js';
+import { UsageError } from './errors.js';
 import { addTargetOptions, configFlags } from './target-options.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = '0.1.0';
 
 export interface RunOutcome {
@@ -63,8 +64,9 @@ export async function runConformance(cfg: Config, opts: { shard?: string; log?: 
   let runCfg: Config = cfg;
   let baseUrl = cfg.baseUrl;
   if (!baseUrl) {
-    // the embedded mock enforces a fresh token so that the auth checks run too
-    const token = `dsc-mock-${randomBytes(12).toString('hex')}`;
+    // the embedded mock enforces a token (the configured one, or a fresh one) so that the auth checks run too
+    if (cfg.auth === 'msal') throw new UsageError('auth "msal" needs a real target: set --base-url (the embedded mock accepts a static token only)');
+    const token = cfg.auth === 'token' && cfg.token ? cfg.token : `dsc-mock-${randomBytes(12).toString('hex')}`;
     mock = await startMock({ token, defects: cfg.mockDefects, behaviours: cfg.mockBehaviours, collectionPath: cfg.collectionPath });
     baseUrl = mock.baseUrl;
     if (cfg.auth === 'none') runCfg = Object.freeze({ ...cfg, auth: 'token' as const, token });
@@ -75,7 +77,7 @@ export async function runConformance(cfg: Config, opts: { shard?: string; log?: 
   if (!mock) await preflight(runCfg, baseUrl);
   const target = mock ? `embedded reference mock (${mock.baseUrl})${cfg.mockDefects.length ? ` with defects ${cfg.mockDefects.join(',')}` : ''}` : baseUrl;
   mkdirSync(cfg.reportDir, { recursive: true });
-  for (const stale of ['allure-results', 'results.json', 'junit.xml', 'summary.md']) rmSync(path.join(cfg.reportDir, stale), { recursive: true, force: true });
+  for (const stale of opts.shard ? [] : ['allure-results', 'results.json', 'junit.xml', 'summary.md', 'blobs', 'shards']) rmSync(path.join(cfg.reportDir, stale), { recursive: true, force: true });
 
   log(`datashare-conformance ${VERSION}: run ${cfg.runId}`);
   log(`target ${target}; profile ${cfg.profile}; seed ${cfg.seed}; ${cfg.numRuns} runs per property; ${selected.length} checks`);
@@ -153,6 +155,9 @@ export async function runConformance(cfg: Config, opts: { shard?: string; log?: 
   if (mock) await mock.close();
 
   if (opts.shard) {
+    // run info beside the blobs: vitest reads every file in the blob folder as a blob
+    mkdirSync(path.join(cfg.reportDir, 'shards'), { recursive: true });
+    writeFileSync(path.join(cfg.reportDir, 'shards', `run-${opts.shard.replace('/', '-')}.json`), `${JSON.stringify({ ...run, failOn: cfg.failOn })}\n`);
     log(`shard ${opts.shard} written to ${path.join(cfg.reportDir, 'blobs')}; merge with "datashare-conformance report merge --report-dir ${cfg.reportDir}"`);
     return { code: 0 };
   }
@@ -185,7 +190,7 @@ async function preflight(cfg: Config, baseUrl: string): Promise<void> {
   }
 }
 
-function allureOptions(cfg: Config, run: RunInfo) {
+export function allureOptions(cfg: Config, run: RunInfo) {
   return {
     resultsDir: path.join(cfg.reportDir, 'allure-results'),
     reportMatchers: false,
