@@ -93,6 +93,7 @@ export async function runCheck(def: CheckDef, env: CheckEnv): Promise<CheckResul
   if (def.needs.includes('token') && !env.settings.authConfigured) return skip('needs credentials (DSC_TOKEN or MSAL) that the target enforces');
 
   const s: Scope = { exchanges: [] };
+  const stats0 = { ...env.http.stats };
   const notes: string[] = [];
   const api = env.api.scoped();
   const marker = runMarker(env.settings.runId);
@@ -180,7 +181,22 @@ export async function runCheck(def: CheckDef, env: CheckEnv): Promise<CheckResul
     replay: seedPath.seed !== undefined ? `--checks ${def.id} --seed ${seedPath.seed} --replay-path "${seedPath.path}"` : undefined,
     requestIds: s.exchanges.map((x) => x.requestId).filter((x): x is string => !!x).slice(-5),
     exchanges: s.exchanges.slice(-20),
+    http: { requests: env.http.stats.requests - stats0.requests, retries: env.http.stats.retries - stats0.retries, waitedMs: env.http.stats.waitedMs - stats0.waitedMs },
   };
+}
+
+/**
+ * Runs a check; a failure is run again (up to `reruns` times) to tell a deterministic failure from an intermittent
+ * one. The first failure's reproduction is kept; the status stays fail either way.
+ */
+export async function runCheckClassified(def: CheckDef, env: CheckEnv, reruns: number): Promise<CheckResult> {
+  const first = await runCheck(def, env);
+  if (first.status !== 'fail' || reruns < 1) return first;
+  for (let i = 0; i < reruns; i++) {
+    const again = await runCheck(def, env);
+    if (again.status !== 'fail') return { ...first, flakiness: 'intermittent', notes: [...(first.notes ?? []), `re-run ${i + 1}: ${again.status}`] };
+  }
+  return { ...first, flakiness: 'deterministic' };
 }
 
 /** Creates a flow the way DR 0004 says, and checks what every create must answer. */

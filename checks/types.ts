@@ -96,4 +96,6 @@ export interface CheckResult {
   exchanges: Exchange[];
   /** deterministic | intermittent, when a failed check was re-run */
   flakiness?: 'deterministic' | 'intermittent';
+  /** transport figures of this check: requests sent, 429/503 retries, time spent waiting for Retry-After */
+  http?: { requests: number; retries: number; waitedMs: number };
 }

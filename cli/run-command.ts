@@ -97,6 +97,7 @@ export async function runConformance(cfg: Config, opts: { shard?: string; log?: 
   };
   const resultsFile = path.join(cfg.reportDir, 'results.json');
   let records: Record<string, CheckRecord> | undefined;
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   const vitest = await createVitest(
     'test',
     {
@@ -117,6 +118,8 @@ export async function runConformance(cfg: Config, opts: { shard?: string; log?: 
     },
     {},
   );
+  // vitest's logger exits the process on SIGINT/SIGTERM; this command must clean up first, so it takes them over
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) for (const l of process.listeners(sig)) if (!before[sig].includes(l)) process.off(sig, l);
   let interrupted = false;
   const onSignal = (sig: string) => {
     if (interrupted) return;
@@ -167,13 +170,17 @@ export async function runConformance(cfg: Config, opts: { shard?: string; log?: 
   }
   const expectations = cfg.expectations ? loadExpectations(cfg.expectations) : undefined;
   const applied = applyExpectations(checks, expectations);
-  const results: ResultsFile = { schemaVersion: 1, run: { ...run, finishedAt: new Date().toISOString(), interrupted: interrupted || undefined }, checks: applied.checks };
+  const traffic = Object.values(checks).reduce((a, c) => ({ requests: a.requests + (c.http?.requests ?? 0), retries: a.retries + (c.http?.retries ?? 0), waitedMs: a.waitedMs + (c.http?.waitedMs ?? 0) }), { requests: 0, retries: 0, waitedMs: 0 });
+  const results: ResultsFile = { schemaVersion: 1, run: { ...run, finishedAt: new Date().toISOString(), interrupted: interrupted || undefined, http: traffic }, checks: applied.checks };
   writeResults(resultsFile, results);
   const v = verdict(applied.checks, cfg.failOn);
   const code = interrupted ? 2 : leftovers && v.code === 0 ? 2 : v.code;
   writeFileSync(path.join(cfg.reportDir, 'summary.md'), summaryMarkdown(results, v.text));
   log('');
   log(terminalTable(results));
+  log(`requests ${traffic.requests}, retries (429/503/dropped GET) ${traffic.retries}, waited ${traffic.waitedMs} ms for Retry-After`);
+  const flaky = Object.values(applied.checks).filter((c) => c.flakiness === 'intermittent').map((c) => c.id);
+  if (flaky.length) log(`intermittent (failed, then passed on re-run): ${flaky.join(', ')}`);
   for (const u of applied.unexpectedPasses) log(`UNEXPECTED PASS ${u}: listed in ${cfg.expectations} but passed; remove the entry`);
   log('');
   log(`${code === 0 ? 'PASS' : code === 1 ? 'FAIL' : 'ERROR'}: ${interrupted ? 'interrupted' : v.text}. Results: ${resultsFile}`);

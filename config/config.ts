@@ -55,6 +55,8 @@ export interface Config {
   failOn: 'must' | 'should';
   expectations?: string;
   checks?: string[];
+  /** times a failed check is run again to classify it deterministic or intermittent */
+  rerunFailed: number;
   /** fast-check path of a counterexample to replay (with seed) */
   replayPath?: string;
   /** mock options when the embedded mock is used */
@@ -89,6 +91,7 @@ export const ENV: Record<string, string> = {
   expectations: 'DSC_EXPECTATIONS',
   checks: 'DSC_CHECKS',
   replayPath: 'DSC_REPLAY_PATH',
+  rerunFailed: 'DSC_RERUN_FAILED',
   mockDefects: 'DSC_MOCK_DEFECTS',
   mockBehaviours: 'DSC_MOCK_BEHAVIOURS',
   configFile: 'DSC_CONFIG',
@@ -187,23 +190,24 @@ export function loadConfig(flags: Raw = {}, env: NodeJS.ProcessEnv = process.env
     if (missing.length) throw new ConfigError(`auth "msal" needs ${missing.join(' and ')}`);
     if (!/^[\w.-]+$/.test(tenantId!)) throw new ConfigError(`${where('tenantId')} must be a tenant GUID or domain name; got "${tenantId}"`);
     if (!clientSecret && !certificatePath) throw new ConfigError(`auth "msal" needs a credential: set ${ENV.clientSecret} or ${ENV.certificatePath}`);
-    if (certificatePath) {
-      let pem: string;
-      try {
-        pem = readFileSync(certificatePath, 'utf8');
-      } catch (e) {
-        throw new ConfigError(`${where('certificatePath')}: certificate "${certificatePath}" cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-      }
-      const key = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(pem);
-      if (!key) throw new ConfigError(`${where('certificatePath')}: "${certificatePath}" holds no PEM private key (expected -----BEGIN PRIVATE KEY-----)`);
-      certificateKey = key[0];
-      const cert = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem);
-      if (cert) {
-        certificateX5c = cert[0];
-        certificateThumbprintSha256 ??= thumbprintSha256(cert[0]);
-      }
-      if (!certificateThumbprintSha256) throw new ConfigError(`${where('certificatePath')}: "${certificatePath}" has no certificate block; add it to the PEM or set ${ENV.certificateThumbprintSha256}`);
+  }
+  // a certificate is read (and its key registered for redaction) whenever one is configured, so a bad path fails at start
+  if (certificatePath) {
+    let pem: string;
+    try {
+      pem = readFileSync(certificatePath, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`${where('certificatePath')}: certificate "${certificatePath}" cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
+    const key = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(pem);
+    if (!key) throw new ConfigError(`${where('certificatePath')}: "${certificatePath}" holds no PEM private key (expected -----BEGIN PRIVATE KEY-----)`);
+    certificateKey = key[0];
+    const cert = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem);
+    if (cert) {
+      certificateX5c = cert[0];
+      certificateThumbprintSha256 ??= thumbprintSha256(cert[0]);
+    }
+    if (auth === 'msal' && !clientSecret && !certificateThumbprintSha256) throw new ConfigError(`${where('certificatePath')}: "${certificatePath}" has no certificate block; add it to the PEM or set ${ENV.certificateThumbprintSha256}`);
   }
 
   const target = baseUrl ? new URL(baseUrl) : undefined;
@@ -248,6 +252,7 @@ export function loadConfig(flags: Raw = {}, env: NodeJS.ProcessEnv = process.env
     expectations: get('expectations'),
     checks: list('checks').length ? list('checks') : undefined,
     replayPath: get('replayPath'),
+    rerunFailed: int('rerunFailed', 1, 0, 5),
     mockDefects: list('mockDefects'),
     mockBehaviours: list('mockBehaviours'),
   });

@@ -5,7 +5,7 @@
 import * as allure from 'allure-js-commons';
 import { describe, inject, test } from 'vitest';
 import { selectChecks } from '../checks/registry.js';
-import { type CheckEnv, createEnv, runCheck } from '../checks/runner.js';
+import { type CheckEnv, createEnv, runCheckClassified } from '../checks/runner.js';
 import type { Area, CheckResult } from '../checks/types.js';
 import type { Config } from '../config/config.js';
 import { toCurl } from '../target/exchange.js';
@@ -47,7 +47,8 @@ export function defineAreaSuite(area: Area): void {
         await allure.parameter('target', target, { excluded: true });
         await allure.parameter('profile', cfg.profile, { excluded: true });
         if (def.generated) await allure.parameter('seed', String(cfg.seed), { excluded: true });
-        const r = await runCheck(def, env);
+        const r = await runCheckClassified(def, env, cfg.rerunFailed);
+        if (r.flakiness) await allure.tag(r.flakiness);
         t.task.meta.dsc = r;
         for (const [i, x] of r.exchanges.entries()) {
           await allure.attachment(`exchange ${i + 1}: ${x.method} ${x.status ?? 'no answer'}`, `${JSON.stringify(x, null, 2)}\n\n${toCurl(x)}\n`, 'text/plain');

@@ -32,6 +32,10 @@ export interface RequestInit {
   retry?: boolean;
   /** false: send no Authorization header even when a token is configured */
   auth?: boolean;
+  /** retry a dropped connection even for a write (cleanup DELETEs, where a repeat answering 404 is fine) */
+  retryNetwork?: boolean;
+  /** cleanup traffic: at least 6 retries and 60 s of Retry-After, and outside the request budget (nothing may be left behind) */
+  persistent?: boolean;
 }
 
 export interface HttpResponse {
@@ -113,21 +117,32 @@ export class HttpClient {
       attempts: 0,
     };
     let waited = 0;
+    const maxRetries = init.persistent ? Math.max(this.opts.maxRetries, 6) : this.opts.maxRetries;
+    const maxWait = init.persistent ? Math.max(this.opts.maxRetryWaitMs, 60_000) : this.opts.maxRetryWaitMs;
+    const transientRetry = (e: unknown) => (method === 'GET' || init.retryNetwork || init.persistent) && init.retry !== false && (e as HarnessError).kind === 'network' && exchange.attempts <= maxRetries;
     try {
       for (;;) {
-        if (this.stats.requests >= this.opts.requestBudget) {
+        if (this.stats.requests >= this.opts.requestBudget && !init.persistent) {
           throw new HarnessError('budget', `request budget of ${this.opts.requestBudget} exhausted (raise DSC_REQUEST_BUDGET or --request-budget)`);
         }
         if (this.opts.signal?.aborted) throw new HarnessError('interrupted', 'the run was interrupted');
         this.stats.requests += 1;
         exchange.attempts += 1;
-        const res = await this.fetchOnce(url, method, headers, body);
-        const retryable = (res.status === 429 || res.status === 503) && init.retry !== false;
+        let res: Response;
+        try {
+          res = await this.fetchOnce(url, method, headers, body);
+        } catch (e) {
+          // a dropped connection on a GET is retried (idempotent); a write is not, it may have been applied
+          if (!transientRetry(e)) throw e;
+          this.stats.retries += 1;
+          continue;
+        }
+        const throttledAnswer = (res.status === 429 || res.status === 503) && init.retry !== false;
         if (res.status === 429) this.stats.throttled += 1;
         if (res.status === 503) this.stats.unavailable += 1;
-        if (retryable) {
+        if (throttledAnswer) {
           const wait = retryAfterMs(res.headers.get('retry-after'), this.opts.defaultRetryAfterMs ?? 1000, exchange.attempts);
-          if (exchange.attempts > this.opts.maxRetries || waited + wait > this.opts.maxRetryWaitMs) {
+          if (exchange.attempts > maxRetries || waited + wait > maxWait) {
             await res.arrayBuffer().catch(() => undefined);
             throw new HarnessError(
               'throttled',
@@ -141,7 +156,21 @@ export class HttpClient {
           this.stats.waitedMs += wait;
           continue;
         }
-        const text = await readBody(res, method, url, this.opts.timeoutMs);
+        let text: string;
+        try {
+          text = await readBody(res, method, url, this.opts.timeoutMs);
+        } catch (e) {
+          if (!transientRetry(e)) throw e;
+          this.stats.retries += 1;
+          continue;
+        }
+        if (res.ok && /text\/html/i.test(res.headers.get('content-type') ?? '')) {
+          // an HTML page on a 2xx comes from an intermediary (proxy, gateway, captive portal), not the OData service
+          const e = new HarnessError('network', `${method} ${redact(url)}: answered ${res.status} with an HTML page instead of the service's JSON (a proxy or gateway in the way?)`);
+          if (!transientRetry(e)) throw e;
+          this.stats.retries += 1;
+          continue;
+        }
         const resHeaders: Record<string, string> = {};
         res.headers.forEach((v, k) => {
           resHeaders[k] = v;

@@ -59,14 +59,14 @@ export class FlowApi {
   }
 
   /** Follows @odata.nextLink until absent (bounded); returns every page. */
-  async listAll(query = '', maxPages = 1000): Promise<HttpResponse[]> {
+  async listAll(query = '', maxPages = 1000, init?: RequestInit): Promise<HttpResponse[]> {
     const pages: HttpResponse[] = [];
     let url: string | undefined = `${this.collectionUrl}${query}`;
     const seen = new Set<string>();
     while (url && pages.length < maxPages) {
       if (seen.has(url)) break; // a nextLink loop: reported by the paging check
       seen.add(url);
-      const r = await this.http.request(url);
+      const r = await this.http.request(url, init);
       pages.push(r);
       const next = r.status === 200 ? r.json?.['@odata.nextLink'] : undefined;
       url = typeof next === 'string' ? next : undefined;
@@ -142,7 +142,7 @@ export class FlowApi {
     const report: CleanupReport = { deleted: 0, alreadyGone: 0, failures: [] };
     for (const t of [...this.tracker.items].reverse()) {
       try {
-        const r = await this.http.request(t.url, { method: 'DELETE' });
+        const r = await this.http.request(t.url, { method: 'DELETE', persistent: true });
         if (r.status === 404) report.alreadyGone += 1;
         else if (r.status >= 200 && r.status < 300) report.deleted += 1;
         else {

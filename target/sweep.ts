@@ -33,16 +33,22 @@ export async function sweep(api: FlowApi, opts: SweepOptions): Promise<SweepRepo
   const log = opts.log ?? (() => {});
   const planned: SweepPlanItem[] = [];
   const refused: string[] = [];
+  const markerRunIds = new Set(opts.markerRunIds ?? []);
   for (const file of opts.ledgers) {
-    for (const e of outstandingIn(readLedger(file))) planned.push({ url: e.url, id: e.id, displayName: e.displayName, source: file });
+    const entries = readLedger(file);
+    for (const e of outstandingIn(entries)) planned.push({ url: e.url, id: e.id, displayName: e.displayName, source: file });
+    // a create whose answer never reached the ledger (killed in flight, or refused yet stored) is found by its run's marker
+    const intents = entries.filter((e) => e.op === 'intent');
+    const created = entries.filter((e) => e.op === 'created');
+    if (intents.length > created.length && intents[0]) markerRunIds.add(intents[0].runId);
   }
-  if (opts.markerRunIds?.length) {
-    const pages = await api.listAll();
+  if (markerRunIds.size) {
+    const pages = await api.listAll('', 1000, { persistent: true });
     for (const p of pages) {
       if (p.status !== 200) throw new Error(`listing ${api.collectionUrl} for markers answered ${p.status}`);
       for (const e of p.json?.value ?? []) {
         const name = typeof e?.displayName === 'string' ? e.displayName : '';
-        const run = opts.markerRunIds.find((r) => name.startsWith(runMarker(r)));
+        const run = [...markerRunIds].find((r) => name.startsWith(runMarker(r)));
         if (run && typeof e.id === 'string' && !planned.some((x) => x.id === e.id)) planned.push({ url: api.itemUrl(e.id), id: e.id, displayName: name, source: `marker ${runMarker(run)}` });
       }
     }
@@ -53,7 +59,7 @@ export async function sweep(api: FlowApi, opts: SweepOptions): Promise<SweepRepo
   if (opts.dryRun) return report;
   for (const p of planned) {
     try {
-      const g = await api.request(p.url);
+      const g = await api.request(p.url, { persistent: true });
       if (g.status === 404) {
         report.alreadyGone += 1;
         markDeleted(p);
@@ -65,7 +71,7 @@ export async function sweep(api: FlowApi, opts: SweepOptions): Promise<SweepRepo
         refused.push(`${p.url}: answered ${g.status} with displayName ${JSON.stringify(name)}; not a dsc resource, left alone`);
         continue;
       }
-      const d = await api.request(p.url, { method: 'DELETE' });
+      const d = await api.request(p.url, { method: 'DELETE', persistent: true });
       if (d.status === 404) report.alreadyGone += 1;
       else if (d.status >= 200 && d.status < 300) report.deleted += 1;
       else {
