@@ -82,7 +82,9 @@ export const sampleRun = (displayName: string) => ({
   statistics: {},
 });
 
-const INVITEE = '5f0c2a3e-9a63-4a8e-9a55-0d6f2b1c7e11';
+export const INVITEE = '5f0c2a3e-9a63-4a8e-9a55-0d6f2b1c7e11';
+/** what the create page lists as Required server state (DR 0004) */
+export const SERVER_STATE = { readinessStatus: 'notReady', sharingState: 'pending' } as const;
 let nameCounter = 0;
 
 export async function runCheck(def: CheckDef, env: CheckEnv): Promise<CheckResult> {
@@ -110,6 +112,8 @@ export async function runCheck(def: CheckDef, env: CheckEnv): Promise<CheckResul
     unsupported: (capability, reason) => {
       throw new Unsupported(capability, reason);
     },
+    withServerState: (body) => (env.caps.createRequiresServerState ? { ...SERVER_STATE, ...body } : body),
+    validBody: (overrides = {}) => ctx.withServerState({ displayName: ctx.name(), shareName: 'dsc-share', inviteeUserIds: [INVITEE], ...overrides }),
     async newFlow(extra = {}) {
       return newFlow(ctx, env, extra);
     },
@@ -202,7 +206,7 @@ export async function runCheckClassified(def: CheckDef, env: CheckEnv, reruns: n
 /** Creates a flow the way DR 0004 says, and checks what every create must answer. */
 async function newFlow(ctx: CheckContext, env: CheckEnv, extra: Record<string, unknown>): Promise<Created> {
   const body: Record<string, unknown> = { displayName: ctx.name(), shareName: 'dsc-share', inviteeUserIds: [INVITEE], ...extra };
-  const server = { readinessStatus: 'notReady', sharingState: 'pending' };
+  const server = SERVER_STATE;
   let sent = env.caps.createRequiresServerState ? { ...server, ...body } : body;
   let res = await ctx.api.create(sent);
   if (res.status === 400 && env.caps.createRequiresServerState === undefined) {

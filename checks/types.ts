@@ -59,6 +59,10 @@ export interface CheckContext {
   /** a displayName that carries the run marker */
   name(suffix?: string): string;
   marker: string;
+  /** a valid create body for this target (server state added where it needs it, DR 0004), with overrides */
+  validBody(overrides?: Record<string, unknown>): Record<string, unknown>;
+  /** the body plus readinessStatus/sharingState when the target needs them on create (DR 0004) */
+  withServerState(body: Record<string, unknown>): Record<string, unknown>;
   /** creates a flow (run-marked, ledgered, cleaned up when the check ends) and checks the 201 */
   newFlow(extra?: Record<string, unknown>): Promise<Created>;
   /** runs a property with the run's seed; a counterexample fails with { seed, path } */

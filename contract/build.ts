@@ -173,7 +173,8 @@ export function buildSchemas(pages: DocPage[], ov: Overrides): Record<string, Sc
   };
   const createPage = apiPage('POST', collectionPath);
   const updatePage = apiPage('PATCH', itemPath);
-  const odataTypeProp = { type: 'string', enum: [`#${leaf}`], description: 'Type annotation; the declared type or none (OData JSON 4.5.3).' };
+  // OData libraries read the type name with or without the leading '#'; both name the declared type
+  const odataTypeProp = { type: 'string', enum: [`#${leaf}`, leaf], description: 'Type annotation; the declared type or none (OData JSON 4.5.3).' };
   const requestBody = (page: DocPage, kind: 'create' | 'update'): Schema => {
     const rows = page.tables['Request body'];
     if (!rows?.length) throw new ContractError(`${page.file}: no property table under "Request body"`);

@@ -108,14 +108,16 @@ export function invalidBody(reg: SchemaRegistry, kind: 'create' | 'update', mark
       .tuple(valid, fc.constantFrom('bogusProp', 'displayname', 'inviteeUserId', 'runs', 'shareNames'), fc.jsonValue())
       .map(([b, k, v]) => mk('unknown-property', { ...b, [k]: v }, 'additionalProperties', '/')),
     'foreign-odata-type': fc
-      .tuple(valid, fc.constantFrom('#microsoft.graph.user', '#microsoft.graph.industryData.inboundFlow', '#microsoft.graph.industryData.process', 'microsoft.graph.industryData.dataShareOutgoingFlow'))
+      // the abstract base types are not the declared type; the own type without '#' is left out (OData libraries accept it)
+      .tuple(valid, fc.constantFrom('#microsoft.graph.user', '#microsoft.graph.industryData.inboundFlow', '#microsoft.graph.industryData.process', '#microsoft.graph.industryData.outgoingFlow'))
       .map(([b, t]) => mk('foreign-odata-type', { ...b, '@odata.type': t }, 'enum', '/@odata.type')),
     'over-long-string': fc.tuple(valid, fc.constantFrom(...stringProps), fc.integer({ min: 1, max: 400 })).map(([b, k, extra]) => {
       const max = prop(reg, schema, k).maxLength as number;
       const base = k === 'displayName' && marker ? marker : '';
       return mk('over-long-string', { ...b, [k]: base + 'x'.repeat(max + extra - cpLength(base)) }, 'maxLength', `/${k}`);
     }),
-    'null-not-nullable': fc.tuple(valid, fc.constantFrom(...stringProps, 'inviteeUserIds')).map(([b, k]) => mk('null-not-nullable', { ...b, [k]: null }, 'type', `/${k}`)),
+    // nullability is undocumented: only displayName (non-null in the shipped analogue) and a collection (never null in OData)
+    'null-not-nullable': fc.tuple(valid, fc.constantFrom('displayName', 'inviteeUserIds')).map(([b, k]) => mk('null-not-nullable', { ...b, [k]: null }, 'type', `/${k}`)),
     'read-only-sent': fc.tuple(valid, fc.uuid({ version: 4 })).map(([b, id]) => mk('read-only-sent', { ...b, id }, 'not', '/id')),
   };
   if (kind === 'create') {

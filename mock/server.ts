@@ -43,6 +43,7 @@ const SELECTABLE = ['id', 'eTag', 'displayName', 'readinessStatus', 'inviteeUser
 const FILTERABLE = new Set(['id', 'displayName', 'shareName', 'readinessStatus', 'sharingState']);
 const SYSTEM_OPTIONS = new Set(['$top', '$skip', '$select', '$filter', '$count', '$skiptoken', '$orderby', '$expand', '$search', '$format', '$apply']);
 const SUPPORTED_LIST_OPTIONS = new Set(['$top', '$select', '$filter', '$count', '$skiptoken']);
+const KNOWN_PREFERENCES = new Set(['return', 'include-unknown-enum-members', 'odata.maxpagesize', 'odata.include-annotations', 'respond-async', 'wait', 'odata.continue-on-error', 'odata.track-changes']);
 const ENUM_INDEX: Record<string, string[]> = {
   readinessStatus: ['notReady', 'ready', 'failed', 'deleted', 'expired', 'unknownFutureValue'],
   sharingState: ['pending', 'running', 'problem', 'unknownFutureValue'],
@@ -147,7 +148,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     const error: Record<string, unknown> = { code, message: e.message };
     if (d('error-code-missing')) delete error.code;
     if (e.target) error.target = e.target;
-    error.innerError = { date: new Date().toISOString(), 'request-id': c.requestId, 'client-request-id': c.clientRequestId };
+    error[b('innererror-lowercase') ? 'innererror' : 'innerError'] = { date: new Date().toISOString(), 'request-id': c.requestId, 'client-request-id': c.clientRequestId };
     const headers = { ...e.headers };
     if (e.status === 405 && d('method-405-no-allow')) delete headers.Allow;
     send(c, e.status, { error }, headers);
@@ -168,13 +169,14 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
       id: f.id,
       eTag: d('etag-missing') ? undefined : f.eTag,
       displayName: f.displayName,
-      readinessStatus: enumOut('readinessStatus', f.readinessStatus, c),
+      readinessStatus: enumOut('readinessStatus', b('readiness-disabled') && f.readinessStatus === 'deleted' ? 'disabled' : f.readinessStatus, c),
       inviteeUserIds: [...f.inviteeUserIds],
       sharingState: enumOut('sharingState', f.sharingState, c),
       shareName: d('create-drops-sharename') ? '' : f.shareName,
     };
     if (!select || d('select-ignored')) return full;
     const out: Record<string, unknown> = { id: f.id };
+    if (b('select-keeps-etag')) out.eTag = full.eTag;
     for (const s of select) out[s] = full[s];
     return out;
   };
@@ -182,8 +184,15 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
   const entityUrl = (c: Ctx, id: string) => `${origin(c)}${collectionPath}/${id}`;
   const origin = (c: Ctx) => `http://${c.req.headers.host ?? '127.0.0.1'}`;
   const wantsUnknownMembers = (c: Ctx) => /include-unknown-enum-members/i.test(String(c.req.headers.prefer ?? ''));
-  const preferMinimal = (c: Ctx) => /return=minimal/i.test(String(c.req.headers.prefer ?? ''));
-  const prefHeaders = (c: Ctx): Record<string, string> => (wantsUnknownMembers(c) ? { 'Preference-Applied': 'include-unknown-enum-members' } : {});
+  const preferMinimal = (c: Ctx) => !b('prefer-minimal-ignored') && /return=minimal/i.test(String(c.req.headers.prefer ?? ''));
+  const prefHeaders = (c: Ctx): Record<string, string> => (wantsUnknownMembers(c) && !d('preference-applied-missing') ? { 'Preference-Applied': 'include-unknown-enum-members' } : {});
+  /** OData §8.2.8: unknown preferences are ignored (the defect refuses them) */
+  const checkPrefer = (c: Ctx) => {
+    if (!d('prefer-unknown-400')) return;
+    for (const token of String(c.req.headers.prefer ?? '').split(',').map((t) => t.trim().split('=')[0].toLowerCase()).filter(Boolean)) {
+      if (!KNOWN_PREFERENCES.has(token)) throw new HttpError(400, `Unknown preference '${token}'.`, 'Prefer');
+    }
+  };
 
   // ---------- request parsing ----------
   const parseQuery = (c: Ctx, allowed: Set<string>): Map<string, string> => {
@@ -235,7 +244,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     if (d('accept-foreign-odata-type')) ignore((i) => i.path === '/@odata.type');
     if (d('enum-ufv-accepted-on-create')) ignore((i) => i.keyword === 'not' && /sharingState|readinessStatus/.test(i.path));
     if (d('enum-undeclared-accepted')) ignore((i) => /sharingState|readinessStatus/.test(i.path));
-    if (d('client-id-applied') || b('read-only-ignored')) ignore((i) => i.path === '/id');
+    if (d('client-id-applied') || d('patch-id-applied') || b('read-only-ignored')) ignore((i) => i.path === '/id');
     // the draft lists eTag in request bodies: it is accepted and ignored (DR 0005)
     if (issues.length) {
       const first = issues[0];
@@ -243,7 +252,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
       throw new HttpError(400, `Invalid request body: ${formatIssues(issues)}`, target);
     }
   };
-  const checkIfMatch = (c: Ctx, f: Flow, defect: string) => {
+  const checkIfMatch = (c: Ctx, f: Flow, defect: string, currentRefused: string) => {
     const im = c.req.headers['if-match'];
     if (im === undefined || d(defect)) return;
     const value = String(im).trim();
@@ -252,7 +261,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
       return;
     }
     const tags = value.split(',').map((t) => t.trim().replace(/^W\//, ''));
-    if (!tags.includes(f.eTag.replace(/^W\//, '')) || d('if-match-current-refused')) throw new HttpError(412, 'The entity has been modified since the eTag in If-Match was issued.', undefined);
+    if (!tags.includes(f.eTag.replace(/^W\//, '')) || d(currentRefused)) throw new HttpError(412, 'The entity has been modified since the eTag in If-Match was issued.', undefined);
   };
   const findFlow = (id: string): Flow => {
     const f = store.flows.get(id);
@@ -267,7 +276,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     let items = store.list();
     if (d('list-omits-created')) items = items.filter((f) => Date.now() - f.createdAt > 1000);
     const filter = q.get('$filter');
-    if (filter !== undefined && !d('filter-ignored')) {
+    if (filter !== undefined && !d('filter-ignored') && !(d('filter-enum-ignored') && /sharingState|readinessStatus/.test(filter))) {
       try {
         const pred = parseFilter(filter, FILTERABLE);
         items = items.filter((f) => pred(f as unknown as Record<string, unknown>));
@@ -284,7 +293,10 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
       if (!/^\d+$/.test(topRaw) && !d('invalid-query-values-accepted')) throw new HttpError(400, `$top must be a non-negative integer, got '${topRaw}'.`, '$top');
       top = /^\d+$/.test(topRaw) ? Number(topRaw) : undefined;
     }
-    const pageSize = Math.min(top !== undefined && !d('top-ignored') ? top : Number.POSITIVE_INFINITY, b('page-size-2') ? 2 : 100);
+    const serverPage = b('page-size-2') ? 2 : 100;
+    // $top as a limit on the whole result (OData) rather than as the page size (Graph style)
+    if (top !== undefined && b('top-limits-total') && !d('top-ignored')) items = items.slice(0, top);
+    const pageSize = b('top-limits-total') ? serverPage : Math.min(top !== undefined && !d('top-ignored') ? top : Number.POSITIVE_INFINITY, serverPage);
     const skipToken = q.get('$skiptoken');
     let offset = 0;
     if (skipToken !== undefined) {
@@ -312,6 +324,10 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     parseQuery(c, new Set());
     const body = readJson(c);
     const persist = () => insertFlow(body);
+    if (d('odata-type-refused') && body['@odata.type'] !== undefined) throw new HttpError(400, "The property '@odata.type' is not allowed here.", '@odata.type');
+    if (b('create-requires-server-state') && !('readinessStatus' in body && 'sharingState' in body)) {
+      throw new HttpError(400, 'readinessStatus and sharingState are required.', 'readinessStatus' in body ? 'sharingState' : 'readinessStatus');
+    }
     if (b('create-rejects-server-state') && ('readinessStatus' in body || 'sharingState' in body)) {
       throw new HttpError(400, 'readinessStatus and sharingState are managed by the service.', 'readinessStatus' in body ? 'readinessStatus' : 'sharingState');
     }
@@ -325,7 +341,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     const headers: Record<string, string> = { ...etagHeader(f.eTag), ...prefHeaders(c) };
     if (!d('create-no-location')) headers.Location = entityUrl(c, f.id);
     if (preferMinimal(c)) {
-      send(c, 204, undefined, { ...headers, 'OData-EntityId': entityUrl(c, f.id), 'Preference-Applied': 'return=minimal' });
+      if (d('prefer-minimal-unnamed')) delete headers.Location;
+      send(c, 204, undefined, { ...headers, ...(d('prefer-minimal-unnamed') ? {} : { 'OData-EntityId': entityUrl(c, f.id) }), 'Preference-Applied': 'return=minimal' });
       return;
     }
     const out: Record<string, unknown> = { '@odata.context': `${origin(c)}/beta/$metadata#${collectionPath.slice(6)}/$entity`, ...represent(f, c) };
@@ -338,9 +355,9 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     const asString = (v: unknown, dflt: string) => (typeof v === 'string' ? v : v === undefined ? dflt : String(v));
     const f: Flow = {
       id,
-      eTag: store.nextETag(),
+      eTag: d('create-etag-applied') && typeof body.eTag === 'string' ? body.eTag : store.nextETag(),
       displayName: d('overlong-truncated') ? asString(body.displayName, '').slice(0, 100) : asString(body.displayName, ''),
-      readinessStatus: asString(body.readinessStatus, 'notReady'),
+      readinessStatus: asString(body.readinessStatus, b('readiness-disabled') ? 'deleted' : 'notReady'),
       inviteeUserIds: Array.isArray(body.inviteeUserIds) ? body.inviteeUserIds.map(String) : [],
       sharingState: asString(body.sharingState, 'pending'),
       shareName: d('create-drops-sharename') ? '' : asString(body.shareName, ''),
@@ -381,8 +398,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     }
     const f = existing!;
     const body = readJson(c);
-    if (String(c.req.headers['if-none-match'] ?? '').trim() === '*') throw new HttpError(412, 'If-None-Match: * cannot be met: the entity exists.');
-    checkIfMatch(c, f, 'if-match-ignored');
+    if (String(c.req.headers['if-none-match'] ?? '').trim() === '*' && !d('if-none-match-ignored')) throw new HttpError(412, 'If-None-Match: * cannot be met: the entity exists.');
+    checkIfMatch(c, f, 'if-match-ignored', 'if-match-current-refused');
     if (d('if-match-race')) await new Promise((r) => setTimeout(r, 25)); // check-then-act with a gap: the race the rule forbids
     const apply = () => {
       const updated: Flow = d('patch-replaces')
@@ -413,7 +430,11 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
       throw e;
     }
     const updated = apply();
-    if (!d('patch-not-persisted')) store.flows.set(id, updated);
+    if (d('patch-id-applied') && typeof body.id === 'string' && body.id !== id) {
+      store.flows.delete(id);
+      updated.id = body.id;
+    }
+    if (!d('patch-not-persisted')) store.flows.set(updated.id, updated);
     const headers = { ...etagHeader(updated.eTag), ...prefHeaders(c) };
     if (b('patch-204') || preferMinimal(c)) {
       send(c, 204, undefined, preferMinimal(c) ? { ...headers, 'Preference-Applied': 'return=minimal' } : headers);
@@ -433,7 +454,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
       findFlow(id);
       return;
     }
-    checkIfMatch(c, f, 'if-match-delete-ignored');
+    checkIfMatch(c, f, 'if-match-delete-ignored', 'if-match-delete-current-refused');
     if (d('runs-survive-delete')) store.flows.delete(id);
     else if (!d('delete-not-removed')) store.deleteFlow(id);
     if (d('delete-200-body')) send(c, 200, { deleted: id });
@@ -469,7 +490,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     const q = parseQuery(c, new Set(['$top', '$skiptoken']));
     runsOwner(id);
     let runs = d('runs-leak-between-flows') ? [...store.runs].sort((a, b2) => a.startDateTime.localeCompare(b2.startDateTime)) : store.runsOf(id);
-    if (d('runs-unordered')) runs = [...runs].reverse();
+    if (d('runs-unordered')) runs = [...runs].sort((a, b2) => a.seq - b2.seq);
+    else if (b('runs-newest-first')) runs = [...runs].reverse();
     const top = q.get('$top');
     if (top !== undefined && !/^\d+$/.test(top)) throw new HttpError(400, `$top must be a non-negative integer, got '${top}'.`, '$top');
     const offset = q.has('$skiptoken') ? Number(Buffer.from(q.get('$skiptoken')!, 'base64url').toString()) || 0 : 0;
@@ -510,7 +532,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     parseQuery(c, new Set());
     runsOwner(id);
     const r = store.runs.find((x) => x.id === runId && (x.flowId === id || d('runs-leak-between-flows')));
-    if (!r) throw new HttpError(404, `run '${runId}' was not found under flow '${id}'.`);
+    if (!r) throw new HttpError(d('run-get-missing-500') ? 500 : 404, `run '${runId}' was not found under flow '${id}'.`);
     const repr = runRepr(r);
     send(c, 200, d('get-wrapped') ? { value: repr } : repr);
   };
@@ -518,7 +540,19 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
   const methodNotAllowed = (allow: string) => new HttpError(405, `Method not allowed; allowed: ${allow}.`, undefined, { Allow: allow });
 
   // ---------- routing ----------
+  /** the service's own lifecycle: a flow becomes ready 150 ms after it was created (behaviour readiness-async) */
+  const provision = () => {
+    const now = Date.now();
+    for (const f of store.flows.values()) {
+      if (f.readinessStatus === 'notReady' && now - f.createdAt >= 150) {
+        f.readinessStatus = 'ready';
+        f.eTag = store.nextETag();
+      }
+    }
+  };
+
   const route = async (c: Ctx) => {
+    checkPrefer(c);
     const m = c.req.method ?? 'GET';
     const p = decodeURIComponent(c.url.pathname).replace(/\/+$/, '');
     if (!p.startsWith(collectionPath)) throw new HttpError(404, `Resource not found for the segment '${p}'.`);
@@ -530,6 +564,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
       throw methodNotAllowed('GET, POST');
     }
     if (rest.length === 1 && fnNames.includes(rest[0])) {
+      if (d('fn-qualified-500') && rest[0].startsWith(NS)) throw new HttpError(500, 'Unexpected error.');
       if (m === 'GET') return invitees(c);
       if (m === 'POST' && d('fn-post-allowed')) return invitees(c);
       throw methodNotAllowed('GET');
@@ -617,6 +652,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
           return;
         }
         c.truncate = plan.truncateThis();
+        if (b('readiness-async')) provision();
         if (!authorised(c)) {
           sendError(c, new HttpError(401, 'Access token is missing or invalid.', undefined, { 'WWW-Authenticate': 'Bearer realm="mock", error="invalid_token"' }));
           return;

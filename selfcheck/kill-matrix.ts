@@ -69,6 +69,11 @@ export async function killMatrix(opts: { seed?: number; numRuns?: number; onVari
     if (!defects.some((v) => v.results.get(id)?.status === 'fail')) problems.push(`check ${id} is killed by no defect`);
   }
   for (const o of Object.values(OWNERS)) if (!CHECKS.has(o)) problems.push(`owners.ts names unknown check ${o}`);
+  // a SHOULD defect is a behaviour the MUST rules allow: it may fail only SHOULD/MAY checks
+  const sev = new Map(DEFECTS.map((d) => [d.id, d.severity]));
+  for (const v of defects.filter((x) => sev.get(x.name) === 'SHOULD')) {
+    for (const [id, r] of v.results) if (r.status === 'error' || (r.status === 'fail' && r.severity === 'MUST')) problems.push(`SHOULD defect ${v.name}: MUST check ${id} is ${r.status}: ${(r.message ?? '').split('\n')[0]}`);
+  }
   for (const v of behaviours) {
     for (const [id, r] of v.results) {
       if (r.status === 'error' || (r.status === 'fail' && r.severity === 'MUST')) problems.push(`allowed behaviour ${v.name}: ${id} is ${r.status}: ${(r.message ?? '').split('\n')[0]}`);

@@ -60,5 +60,17 @@ export function etagOf(res: HttpResponse, entity: any = entityOf(res)): string |
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** The stored state of a flow that writes may change (what a refused or side-effect-free request must leave alone). */
-export const stateOf = (e: any) => Object.fromEntries(['displayName', 'shareName', 'inviteeUserIds', 'readinessStatus', 'sharingState'].map((k) => [k, e?.[k]]));
+/** Every concurrency token the answer offers, the eTag property first (DR 0005). */
+export function etagsOf(res: HttpResponse, entity: any = entityOf(res)): string[] {
+  const all = [entity?.eTag, entity?.['@odata.etag'], res.headers.etag].filter((v): v is string => typeof v === 'string' && v !== '');
+  return [...new Set(all)];
+}
+
+/**
+ * The client-written state of a flow (what a refused or side-effect-free request must leave alone). The
+ * server-managed readinessStatus and sharingState are left out: the service moves them on its own (DR 0004).
+ */
+export const stateOf = (e: any) => Object.fromEntries(['displayName', 'shareName', 'inviteeUserIds'].map((k) => [k, e?.[k]]));
+
+/** The server-managed lifecycle state; when it moved between two reads, an eTag change is the server's own. */
+export const serverStateOf = (e: any) => JSON.stringify(['readinessStatus', 'sharingState'].map((k) => e?.[k]));

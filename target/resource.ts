@@ -89,8 +89,10 @@ export class FlowApi {
   /** Records a 2xx create answer in the ledger and the tracker. */
   noteCreated(r: HttpResponse, displayName: string): Tracked | undefined {
     if (r.status < 200 || r.status >= 300) return undefined;
-    const id = typeof r.json?.id === 'string' ? r.json.id : idFromLocation(r.headers.location);
-    const url = id ? this.itemUrl(id) : r.headers.location;
+    // a 204 create names the entity in Location or OData-EntityId (OData §8.3.3-8.3.4)
+    const named = r.headers.location ?? r.headers['odata-entityid'];
+    const id = typeof r.json?.id === 'string' ? r.json.id : idFromLocation(named);
+    const url = id ? this.itemUrl(id) : named;
     if (!url) return undefined;
     const t = { url, id: id ?? url };
     this.ledger.created(url, t.id, displayName);
