@@ -196,11 +196,19 @@ export async function runCheck(def: CheckDef, env: CheckEnv): Promise<CheckResul
 export async function runCheckClassified(def: CheckDef, env: CheckEnv, reruns: number): Promise<CheckResult> {
   const first = await runCheck(def, env);
   if (first.status !== 'fail' || reruns < 1) return first;
+  // the re-runs' traffic counts too (requests per check, retries, waits)
+  const http = { ...(first.http ?? { requests: 0, retries: 0, waitedMs: 0 }) };
+  const add = (r: CheckResult) => {
+    http.requests += r.http?.requests ?? 0;
+    http.retries += r.http?.retries ?? 0;
+    http.waitedMs += r.http?.waitedMs ?? 0;
+  };
   for (let i = 0; i < reruns; i++) {
     const again = await runCheck(def, env);
-    if (again.status !== 'fail') return { ...first, flakiness: 'intermittent', notes: [...(first.notes ?? []), `re-run ${i + 1}: ${again.status}`] };
+    add(again);
+    if (again.status !== 'fail') return { ...first, http, flakiness: 'intermittent', notes: [...(first.notes ?? []), `re-run ${i + 1}: ${again.status}`] };
   }
-  return { ...first, flakiness: 'deterministic' };
+  return { ...first, http, flakiness: 'deterministic' };
 }
 
 /** Creates a flow the way DR 0004 says, and checks what every create must answer. */

@@ -1,5 +1,7 @@
 /** Command-line entry: parses argv and dispatches; every harness error ends as one line and exit code 2. */
 import { Command, CommanderError } from 'commander';
+import { registerBenchCommand } from './bench-command.js';
+import { registerChecksCommand } from './checks-command.js';
 import { registerMockCommand } from './mock-command.js';
 import { registerReportCommands } from './report-commands.js';
 import { registerRunCommand } from './run-command.js';
@@ -11,8 +13,11 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('datashare-conformance')
     .description('Contract-conformance suite for microsoft.graph.industryData.dataShareOutgoingFlow')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .showHelpAfterError('(run with --help for usage)');
+    // a usage error is one line (commander's suggestion folded in), so CI logs show it whole
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(`${s.trim().replace(/\s*\n\s*/g, ' ')} (run with --help for usage)\n`),
+    });
   let code = 0;
   const setCode = (c: number) => {
     code = c;
@@ -22,7 +27,9 @@ export async function main(argv: string[]): Promise<number> {
   registerRunCommand(program, setCode);
   registerSweepCommand(program, setCode);
   registerSelfcheckCommand(program, setCode);
+  registerChecksCommand(program, setCode);
   registerReportCommands(program, setCode);
+  registerBenchCommand(program, setCode);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

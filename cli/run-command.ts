@@ -59,6 +59,8 @@ export function registerRunCommand(program: Command, setCode: (c: number) => voi
 export async function runConformance(cfg: Config, opts: { shard?: string; log?: (s: string) => void; quiet?: boolean } = {}): Promise<RunOutcome> {
   const log = opts.log ?? ((s: string) => process.stdout.write(`${redact(s)}\n`));
   const selected = selectChecks(cfg.checks);
+  // a bad expectations file stops the run before it starts, not after the suite ran
+  const expectations = cfg.expectations ? loadExpectations(cfg.expectations) : undefined;
   if (opts.shard && !/^\d+\/\d+$/.test(opts.shard)) throw new Error(`--shard must look like 1/2, got "${opts.shard}"`);
   let mock: MockServer | undefined;
   let runCfg: Config = cfg;
@@ -168,7 +170,6 @@ export async function runConformance(cfg: Config, opts: { shard?: string; log?: 
   for (const def of selected) {
     checks[def.id] ??= { id: def.id, area: def.area, title: def.title, severity: def.severity, rule: def.rule, status: interrupted ? 'skipped' : 'error', durationMs: 0, message: interrupted ? 'not run: the run was interrupted' : 'did not run (its suite file failed to load or the run stopped early)' };
   }
-  const expectations = cfg.expectations ? loadExpectations(cfg.expectations) : undefined;
   const applied = applyExpectations(checks, expectations);
   const traffic = Object.values(checks).reduce((a, c) => ({ requests: a.requests + (c.http?.requests ?? 0), retries: a.retries + (c.http?.retries ?? 0), waitedMs: a.waitedMs + (c.http?.waitedMs ?? 0) }), { requests: 0, retries: 0, waitedMs: 0 });
   const results: ResultsFile = { schemaVersion: 1, run: { ...run, finishedAt: new Date().toISOString(), interrupted: interrupted || undefined, http: traffic }, checks: applied.checks };

@@ -1,4 +1,8 @@
-/** Transport faults of the mock (for reliability tests), distinct from defects: they break no contract rule. */
+/**
+ * Transport faults of the mock (for reliability tests), distinct from defects: they break no contract rule —
+ * except flakyDefect, which makes one defect intermittent so that the suite's flakiness classification can be shown.
+ */
+import { assertKnownDefects } from './defects.js';
 export interface Faults {
   /** added delay on every request, ms */
   latencyMs?: number;
@@ -17,6 +21,9 @@ export interface Faults {
   hangEvery?: number;
   /** every Nth answer is an HTML error page with status 200 */
   nonJsonEvery?: number;
+  /** a defect that shows intermittently: on the 1st, (N+1)th, (2N+1)th... time the mock consults it (flakyEvery) */
+  flakyDefect?: string;
+  flakyEvery?: number;
 }
 
 export const FAULT_KEYS: (keyof Faults)[] = [
@@ -29,6 +36,8 @@ export const FAULT_KEYS: (keyof Faults)[] = [
   'truncateEvery',
   'hangEvery',
   'nonJsonEvery',
+  'flakyDefect',
+  'flakyEvery',
 ];
 
 export class FaultSpecError extends Error {}
@@ -41,6 +50,11 @@ export function parseFaults(items: string[]): Faults {
     if (!FAULT_KEYS.includes(k as keyof Faults)) throw new FaultSpecError(`unknown fault "${k}"; known: ${FAULT_KEYS.join(', ')}`);
     if (k === 'retryAfter' && v === 'none') {
       out.retryAfter = null;
+      continue;
+    }
+    if (k === 'flakyDefect') {
+      assertKnownDefects([v ?? '']);
+      out.flakyDefect = v;
       continue;
     }
     const n = Number(v);

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, cli, startCliMock, tmp } from './helpers/cli.js';
@@ -209,5 +210,64 @@ describe('secrets', () => {
     expect(hits).toBe(0);
     expect(existsSync(path.join(dir, 'allure-report', 'index.html'))).toBe(true);
     rows.push({ scenario: 'secrets scan', faults: '-', code: run.code, checks: files.length, affected: 0, misclassified: 0, retries: 0, waitedMs: 0, leaked: hits, seconds: 0 });
+  });
+});
+
+describe('flakiness', () => {
+  const classify = async (mockArgs: string[]) => {
+    const { url, proc } = await startCliMock(mockArgs);
+    const dir = tmp();
+    try {
+      const r = await cli(['run', '--base-url', url, '--report-dir', dir, '--checks', 'crud.get.missing-404']);
+      const res = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
+      const allure = readdirSync(path.join(dir, 'allure-results'))
+        .filter((f) => f.endsWith('-result.json'))
+        .map((f) => JSON.parse(readFileSync(path.join(dir, 'allure-results', f), 'utf8')))
+        .find((x) => x.name === 'crud.get.missing-404');
+      return { r, check: res.checks['crud.get.missing-404'], tags: (allure?.labels ?? []).filter((l: any) => l.name === 'tag').map((l: any) => l.value) };
+    } finally {
+      await stop(proc);
+    }
+  };
+  it('a check failing intermittently is re-run and classified intermittent; a steady failure deterministic; both in results and Allure', async () => {
+    const flaky = await classify(['--fault', 'flakyDefect=get-missing-500', '--fault', 'flakyEvery=2']);
+    expect(flaky.check.status).toBe('fail');
+    expect(flaky.check.flakiness).toBe('intermittent');
+    expect(flaky.check.notes.join('\n')).toMatch(/re-run 1: pass/);
+    expect(flaky.tags).toContain('intermittent');
+    expect(flaky.r.out).toMatch(/intermittent \(failed, then passed on re-run\): crud.get.missing-404/);
+    const steady = await classify(['--defect', 'get-missing-500']);
+    expect(steady.check.flakiness).toBe('deterministic');
+    expect(steady.tags).toContain('deterministic');
+    rows.push({ scenario: 'defect every 2nd time / always', faults: 'flakyDefect=get-missing-500 flakyEvery=2', code: flaky.r.code, checks: 2, affected: 0, misclassified: Number(flaky.check.flakiness !== 'intermittent') + Number(steady.check.flakiness !== 'deterministic'), retries: 0, waitedMs: 0, leaked: 0, seconds: 0 });
+  });
+});
+
+describe('bad configuration and bad input', () => {
+  const dir = tmp();
+  const file = (name: string, text: string) => {
+    const p = path.join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  const cases: [string, string[], RegExp][] = [
+    ['malformed config file', ['run', '--config', file('broken.json', '{ "baseUrl": ')], /config file .*broken\.json/],
+    ['unknown setting in a config file', ['run', '--config', file('unknown.yaml', 'baseUrl: http://127.0.0.1:9/beta\nnumberOfRuns: 3\n')], /unknown setting "numberOfRuns"/],
+    ['unknown option', ['run', '--seeed', '3'], /unknown option '--seeed'/],
+    ['invalid URL', ['run', '--base-url', 'ftp://example.com/beta'], /--base-url must use http or https/],
+    ['invalid number', ['run', '--timeout-ms', '0'], /--timeout-ms must be a whole number from/],
+    ['unreadable certificate', ['run', '--base-url', 'https://graph.microsoft.com/beta', '--profile', 'read-only', '--auth', 'msal', '--tenant-id', 'contoso.onmicrosoft.com', '--client-id', 'app', '--certificate-path', path.join(tmpdir(), 'dsc-no-such-cert.pem')], /certificate ".*dsc-no-such-cert\.pem" cannot be read \(ENOENT\)/],
+    ['expectations file with an unknown id', ['run', '--expectations', file('exp.json', JSON.stringify({ expectations: [{ id: 'crud.nope', expected: 'fail', reason: 'x' }] }))], /unknown check id "crud.nope"/],
+    ['corrupted results file to compare', ['compare', file('a.json', '{"schemaVersion":1,"run":{},"checks":{"x":{"status":"maybe"}}}'), file('b.json', '{ not json')], /results file/],
+    ['bench with a bad sample count', ['bench', '--samples', 'many'], /--samples must be a whole number/],
+  ];
+  it.each(cases)('%s: one clear message, exit 2, no stack trace', async (_name, args, msg) => {
+    const started = Date.now();
+    const r = await cli(args);
+    expect(r.code, r.out + r.err).toBe(2);
+    expect(r.err).toMatch(msg);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
