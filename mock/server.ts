@@ -33,6 +33,8 @@ export interface MockServer {
   setBehaviours(ids: string[]): void;
   setFaults(f: Faults): void;
   requestCount(): number;
+  /** inserts `count` valid flows directly (benchmarks and tests of large collections); returns their ids */
+  preload(count: number, namePrefix?: string): string[];
   close(): Promise<void>;
 }
 
@@ -108,7 +110,14 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
   setBehaviours(opts.behaviours ?? []);
   const plan = new FaultPlan(opts.faults ?? {});
   let requests = 0;
-  const d = (id: string) => defects.has(id);
+  let flakyConsulted = 0;
+  const d = (id: string) => {
+    if (defects.has(id)) return true;
+    const f = plan.faults;
+    if (id !== f.flakyDefect) return false;
+    flakyConsulted += 1;
+    return (flakyConsulted - 1) % Math.max(1, f.flakyEvery ?? 2) === 0;
+  };
   const b = (id: BehaviourId) => behaviours.has(id);
   const collectionPath = `/beta${opts.collectionPath ?? '/industryData/dataShareOutgoingFlows'}`;
   const hanging = new Set<ServerResponse>();
@@ -683,6 +692,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
       opts.faults = f;
     },
     requestCount: () => requests,
+    preload: (count, namePrefix = 'preloaded-') =>
+      Array.from({ length: count }, (_, i) => insertFlow({ displayName: `${namePrefix}${i}`, shareName: 'preloaded', inviteeUserIds: [randomUUID()] }).id),
     close: () =>
       new Promise<void>((resolve) => {
         for (const r of hanging) r.destroy();

@@ -26,8 +26,26 @@ export interface Run {
   seq: number;
 }
 
+/** A map that counts its changes, so the ordered list is rebuilt only after a write (paging stays linear). */
+class VersionedMap<K, V> extends Map<K, V> {
+  version = 0;
+  override set(k: K, v: V): this {
+    this.version += 1;
+    return super.set(k, v);
+  }
+  override delete(k: K): boolean {
+    this.version += 1;
+    return super.delete(k);
+  }
+  override clear(): void {
+    this.version += 1;
+    super.clear();
+  }
+}
+
 export class Store {
-  flows = new Map<string, Flow>();
+  flows: Map<string, Flow> = new VersionedMap<string, Flow>();
+  private ordered: { version: number; list: Flow[] } = { version: -1, list: [] };
   runs: Run[] = [];
   private seq = 0;
   private version = 0;
@@ -48,8 +66,11 @@ export class Store {
     return this.seq;
   }
 
+  /** The flows in creation order; the array is shared until the next write, callers must not change it. */
   list(): Flow[] {
-    return [...this.flows.values()].sort((a, b) => a.seq - b.seq);
+    const version = (this.flows as VersionedMap<string, Flow>).version;
+    if (this.ordered.version !== version) this.ordered = { version, list: [...this.flows.values()].sort((a, b) => a.seq - b.seq) };
+    return this.ordered.list;
   }
 
   runsOf(flowId: string): Run[] {

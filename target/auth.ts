@@ -12,7 +12,7 @@ export interface TokenProvider {
   readonly acquisitions: number;
 }
 
-class NoAuth implements TokenProvider {
+export class NoAuth implements TokenProvider {
   readonly mode = 'none';
   readonly acquisitions = 0;
   async getToken() {

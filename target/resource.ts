@@ -58,8 +58,8 @@ export class FlowApi {
     return this.http.request(`${this.collectionUrl}${query}`, init);
   }
 
-  /** Follows @odata.nextLink until absent (bounded); returns every page. */
-  async listAll(query = '', maxPages = 1000, init?: RequestInit): Promise<HttpResponse[]> {
+  /** Follows @odata.nextLink until absent; a loop ends it, the request budget bounds it; returns every page. */
+  async listAll(query = '', maxPages = Number.POSITIVE_INFINITY, init?: RequestInit): Promise<HttpResponse[]> {
     const pages: HttpResponse[] = [];
     let url: string | undefined = `${this.collectionUrl}${query}`;
     const seen = new Set<string>();

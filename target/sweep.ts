@@ -43,7 +43,8 @@ export async function sweep(api: FlowApi, opts: SweepOptions): Promise<SweepRepo
     if (intents.length > created.length && intents[0]) markerRunIds.add(intents[0].runId);
   }
   if (markerRunIds.size) {
-    const pages = await api.listAll('', 1000, { persistent: true });
+    // persistent traffic is outside the request budget: a bound on pages keeps a runaway nextLink chain finite
+    const pages = await api.listAll('', 10_000, { persistent: true });
     for (const p of pages) {
       if (p.status !== 200) throw new Error(`listing ${api.collectionUrl} for markers answered ${p.status}`);
       for (const e of p.json?.value ?? []) {
