@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { validCreateBody } from '../generators/bodies.js';
 import { entityOf, expectEqual, expectJson, expectRejected, expectSchema, expectStatus, expectThat, failWith } from '../target/expect.js';
 import { idFromLocation } from '../target/resource.js';
-import { ALL, check, WRITE } from './define.js';
+import { ALL, bodyOptions, check, WRITE } from './define.js';
 
 const WRITABLE = ['displayName', 'shareName', 'inviteeUserIds'] as const;
 const pickWritable = (e: any) => Object.fromEntries(WRITABLE.map((k) => [k, e?.[k]]));
@@ -54,7 +54,7 @@ export default [
     profiles: WRITE,
     generated: true,
     async run(ctx) {
-      await ctx.property(validCreateBody(ctx.reg, ctx.marker), async (body) => {
+      await ctx.property(validCreateBody(ctx.reg, ctx.marker, bodyOptions(ctx)), async (body) => {
         const sent = ctx.withServerState(body);
         const res = await ctx.api.create(sent);
         if (res.status === 400 && blankStrings(body).length) {
@@ -168,9 +168,15 @@ export default [
     rule: 'OData §11.4.3',
     profiles: WRITE,
     async run(ctx) {
-      const { id } = await ctx.newFlow();
-      const next = [randomUUID()];
+      const { id, entity } = await ctx.newFlow();
+      // another invitee the target knows, else a fresh GUID (DR 0016)
+      const known = ctx.invitees.ids.find((x) => !entity?.inviteeUserIds?.includes(x));
+      const next = [ctx.invitees.source !== 'none' && known ? known : randomUUID()];
       const r = await ctx.api.patch(id, { inviteeUserIds: next });
+      if (r.status === 400 && !(ctx.invitees.source !== 'none' && known)) {
+        expectRejected(ctx.reg, r, 'PATCH inviteeUserIds with an invitee the target did not offer');
+        ctx.unsupported('invitees.second', `the target refuses an invitee it did not offer (${r.status}) and knows only one: set --invitee-ids with two ids (DR 0016)`);
+      }
       expectStatus(r, [200, 204], 'PATCH inviteeUserIds');
       const g = await ctx.api.get(id);
       expectEqual(entityOf(g)?.inviteeUserIds, next, 'GET after PATCH inviteeUserIds', g);

@@ -1,11 +1,15 @@
 /** Helpers to declare checks: the area comes from the id, writes from the profiles. */
 import type { Profile } from '../config/config.js';
-import type { Area, CheckDef, Need } from './types.js';
+import type { BodyOptions } from '../generators/bodies.js';
+import type { Area, CheckContext, CheckDef, Need } from './types.js';
 
 export const ALL: Profile[] = ['full', 'tenant-safe', 'read-only'];
 export const WRITE: Profile[] = ['full', 'tenant-safe'];
 /** destructive probes (e.g. DELETE on the collection) run against mocks only */
 export const FULL: Profile[] = ['full'];
+
+/** Generator options for this target: invitees it offered or was configured with; generated GUIDs when none (DR 0016). */
+export const bodyOptions = (ctx: CheckContext): BodyOptions => (ctx.invitees.source === 'none' ? {} : { invitees: ctx.invitees.ids });
 
 export function check(d: Omit<CheckDef, 'area' | 'needs'> & { needs?: Need[] }): CheckDef {
   const area = d.id.split('.')[0] as Area;

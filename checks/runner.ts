@@ -11,7 +11,7 @@ import { HttpClient } from '../target/http.js';
 import { Ledger, runMarker } from '../target/ledger.js';
 import { redact } from '../target/redact.js';
 import { cleanupError, FlowApi } from '../target/resource.js';
-import type { Capabilities, CheckContext, CheckDef, CheckResult, Created, RunSettings } from './types.js';
+import type { Capabilities, CheckContext, CheckDef, CheckResult, Created, InviteePool, RunSettings } from './types.js';
 
 /** Everything the checks of one process share: client, ledger, capabilities. */
 export interface CheckEnv {
@@ -44,13 +44,29 @@ export function createEnv(cfg: Config, baseUrl: string, opts: { signal?: AbortSi
   const ledger = new Ledger(cfg.reportDir, cfg.runId);
   const api = new FlowApi(http, baseUrl, cfg.collectionPath, ledger);
   const settings: RunSettings = { seed: cfg.seed, numRuns: cfg.numRuns, runId: cfg.runId, profile: cfg.profile, replayPath: cfg.replayPath, authConfigured: cfg.auth !== 'none' };
-  return { api, http, reg: schemas(), settings, caps: newCapabilities(), tokens, ledger };
+  return { api, http, reg: schemas(), settings, caps: newCapabilities(cfg.inviteeIds), tokens, ledger };
 }
 
-function newCapabilities(): Capabilities {
+function newCapabilities(configured: string[] | undefined): Capabilities {
   let runsAdd: Promise<boolean> | undefined;
+  let invitees: Promise<InviteePool> | undefined;
   const query = new Map<string, Promise<boolean>>();
   const caps: Capabilities = {
+    invitees(ctx) {
+      invitees ??= (async (): Promise<InviteePool> => {
+        if (configured?.length) return { ids: configured, source: 'config' };
+        // a target may accept only real directory objects in inviteeUserIds (the resource page: "Must be Global
+        // Administrators"); the function is the documented way to learn them. Any answer but ids leaves the fixed GUID.
+        const r = await ctx.api.invitees();
+        const offered = r.status === 200 && Array.isArray(r.json?.value) ? r.json.value.map((e: { id?: unknown }) => e?.id) : [];
+        const ids = [...new Set<string>(offered.filter((x: unknown): x is string => typeof x === 'string' && x.trim() !== ''))];
+        return ids.length ? { ids, source: 'function' } : { ids: [INVITEE], source: 'none' };
+      })().catch((e) => {
+        invitees = undefined; // a transport error is the check's error, not a verdict: the next check asks again
+        throw e;
+      });
+      return invitees;
+    },
     runsAdd(ctx) {
       runsAdd ??= (async () => {
         const { id } = await ctx.newFlow();
@@ -100,6 +116,7 @@ export async function runCheck(def: CheckDef, env: CheckEnv): Promise<CheckResul
   const api = env.api.scoped();
   const marker = runMarker(env.settings.runId);
   let seedPath: { seed?: number; path?: string } = {};
+  let pool: InviteePool = { ids: [INVITEE], source: 'none' };
   const ctx: CheckContext = {
     def,
     api,
@@ -107,13 +124,16 @@ export async function runCheck(def: CheckDef, env: CheckEnv): Promise<CheckResul
     settings: env.settings,
     caps: env.caps,
     marker,
+    get invitees() {
+      return pool;
+    },
     name: (suffix = '') => `${marker}${def.id.split('.').slice(1).join('-')}-${++nameCounter}${suffix ? `-${suffix}` : ''}`,
     note: (t) => notes.push(t),
     unsupported: (capability, reason) => {
       throw new Unsupported(capability, reason);
     },
     withServerState: (body) => (env.caps.createRequiresServerState ? { ...SERVER_STATE, ...body } : body),
-    validBody: (overrides = {}) => ctx.withServerState({ displayName: ctx.name(), shareName: 'dsc-share', inviteeUserIds: [INVITEE], ...overrides }),
+    validBody: (overrides = {}) => ctx.withServerState({ displayName: ctx.name(), shareName: 'dsc-share', inviteeUserIds: [pool.ids[0]], ...overrides }),
     async newFlow(extra = {}) {
       return newFlow(ctx, env, extra);
     },
@@ -137,6 +157,7 @@ export async function runCheck(def: CheckDef, env: CheckEnv): Promise<CheckResul
   let message: string | undefined;
   await scope.run(s, async () => {
     try {
+      if (def.needs.includes('writes')) pool = await env.caps.invitees(ctx);
       await def.run(ctx);
     } catch (e) {
       if (isUnsupported(e)) {
@@ -213,7 +234,7 @@ export async function runCheckClassified(def: CheckDef, env: CheckEnv, reruns: n
 
 /** Creates a flow the way DR 0004 says, and checks what every create must answer. */
 async function newFlow(ctx: CheckContext, env: CheckEnv, extra: Record<string, unknown>): Promise<Created> {
-  const body: Record<string, unknown> = { displayName: ctx.name(), shareName: 'dsc-share', inviteeUserIds: [INVITEE], ...extra };
+  const body: Record<string, unknown> = { displayName: ctx.name(), shareName: 'dsc-share', inviteeUserIds: [ctx.invitees.ids[0]], ...extra };
   const server = SERVER_STATE;
   let sent = env.caps.createRequiresServerState ? { ...server, ...body } : body;
   let res = await ctx.api.create(sent);

@@ -67,13 +67,23 @@ export interface CheckContext {
   newFlow(extra?: Record<string, unknown>): Promise<Created>;
   /** runs a property with the run's seed; a counterexample fails with { seed, path } */
   property<T>(arb: fc.Arbitrary<T>, predicate: (v: T) => Promise<void>, opts?: { numRuns?: number }): Promise<void>;
+  /** ids for inviteeUserIds: configured, offered by getPotentialDataShareInvitees, or a fixed GUID (DR 0016) */
+  readonly invitees: InviteePool;
   /** declares the check cannot apply to this target, as the docs allow */
   unsupported(capability: string, reason: string): never;
   /** a note that goes into the result (e.g. which allowed behaviour was met) */
   note(text: string): void;
 }
 
+export interface InviteePool {
+  ids: string[];
+  /** config: --invitee-ids; function: what getPotentialDataShareInvitees offered; none: nothing known (a fixed GUID) */
+  source: 'config' | 'function' | 'none';
+}
+
 export interface Capabilities {
+  /** the invitee ids to send (DR 0016); probed once */
+  invitees(ctx: CheckContext): Promise<InviteePool>;
   /** does the target need readinessStatus/sharingState on create (DR 0004)? */
   createRequiresServerState?: boolean;
   /** can runs be added (DR 0006)? undefined until probed */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type InvalidLabel, invalidBody } from '../generators/bodies.js';
 import { entityOf, etagOf, expectEqual, expectRejected, expectStatus, expectThat, stateOf } from '../target/expect.js';
 import type { HttpResponse } from '../target/http.js';
-import { check, WRITE } from './define.js';
+import { bodyOptions, check, WRITE } from './define.js';
 import type { CheckContext } from './types.js';
 
 /**
@@ -25,7 +25,7 @@ function rejectsCreate(id: string, labels: InvalidLabel[], title: string, rule: 
     profiles: WRITE,
     generated: true,
     async run(ctx) {
-      await ctx.property(invalidBody(ctx.reg, 'create', ctx.marker, labels), async (inv) => {
+      await ctx.property(invalidBody(ctx.reg, 'create', ctx.marker, labels, bodyOptions(ctx)), async (inv) => {
         const body = inv.label !== 'undeclared-enum-member' && inv.label !== 'unknown-future-value' ? ctx.withServerState(inv.body) : inv.body;
         const r = await ctx.api.create(body);
         expectRejected(ctx.reg, r, `create with ${inv.label} (${inv.rule})`);
@@ -67,7 +67,7 @@ export default [
     rule: 'create page: Content-Type application/json Required; Graph errors: 415',
     profiles: WRITE,
     async run(ctx) {
-      const body = JSON.stringify({ displayName: ctx.name(), shareName: 's', inviteeUserIds: [randomUUID()] });
+      const body = JSON.stringify({ displayName: ctx.name(), shareName: 's', inviteeUserIds: [ctx.invitees.ids[0]] });
       const r = await send(ctx, body, 'text/plain');
       expectRejected(ctx.reg, r, 'create with Content-Type text/plain', [415, 400]);
     },
@@ -166,7 +166,7 @@ export default [
     generated: true,
     async run(ctx) {
       const { id } = await ctx.newFlow();
-      await ctx.property(invalidBody(ctx.reg, 'update', ctx.marker, ['wrong-json-type', 'unknown-property', 'null-not-nullable', 'undeclared-enum-member', 'invitee-cardinality']), async (inv) => {
+      await ctx.property(invalidBody(ctx.reg, 'update', ctx.marker, ['wrong-json-type', 'unknown-property', 'null-not-nullable', 'undeclared-enum-member', 'invitee-cardinality'], bodyOptions(ctx)), async (inv) => {
         const r = await ctx.api.patch(id, inv.body);
         expectRejected(ctx.reg, r, `PATCH with ${inv.label} (${inv.rule})`);
       });
@@ -183,7 +183,7 @@ export default [
       const prefix = `${ctx.name('refused')}-`;
       const before = new Set(await idsNamed(ctx, prefix));
       await ctx.property(
-        invalidBody(ctx.reg, 'create', prefix, ['invitee-cardinality', 'unknown-property', 'wrong-json-type']).filter((inv) => typeof inv.body.displayName === 'string'),
+        invalidBody(ctx.reg, 'create', prefix, ['invitee-cardinality', 'unknown-property', 'wrong-json-type'], bodyOptions(ctx)).filter((inv) => typeof inv.body.displayName === 'string'),
         async (inv) => {
           const r = await ctx.api.create(inv.body);
           if (r.status < 400) {
@@ -212,7 +212,7 @@ export default [
       const g0 = await ctx.api.get(id);
       let before = stateOf(entityOf(g0));
       await ctx.property(
-        invalidBody(ctx.reg, 'update', ctx.marker, ['wrong-json-type', 'unknown-property', 'invitee-cardinality']),
+        invalidBody(ctx.reg, 'update', ctx.marker, ['wrong-json-type', 'unknown-property', 'invitee-cardinality'], bodyOptions(ctx)),
         async (inv) => {
           // the invalid body also holds valid new values (a full generated body): none of them may stick
           const r = await ctx.api.patch(id, inv.body);

@@ -18,6 +18,7 @@ const FLAGS: [string, string, string][] = [
   ['--timeout-ms <n>', 'timeoutMs', 'timeout of one request'],
   ['--max-retries <n>', 'maxRetries', 'retries of a 429/503'],
   ['--max-retry-wait-ms <n>', 'maxRetryWaitMs', 'total Retry-After wait per request'],
+  ['--invitee-ids <ids>', 'inviteeIds', 'directory object ids the target accepts in inviteeUserIds, comma-separated (default: what getPotentialDataShareInvitees offers)'],
   ['--report-dir <dir>', 'reportDir', 'where results, ledgers and reports go'],
   ['--config <file>', 'configFile', 'a JSON or YAML file of settings'],
 ];

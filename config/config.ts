@@ -55,6 +55,8 @@ export interface Config {
   failOn: 'must' | 'should';
   expectations?: string;
   checks?: string[];
+  /** directory object ids that the target accepts in inviteeUserIds (DR 0016); discovered when unset */
+  inviteeIds?: string[];
   /** times a failed check is run again to classify it deterministic or intermittent */
   rerunFailed: number;
   /** fast-check path of a counterexample to replay (with seed) */
@@ -90,6 +92,7 @@ export const ENV: Record<string, string> = {
   failOn: 'DSC_FAIL_ON',
   expectations: 'DSC_EXPECTATIONS',
   checks: 'DSC_CHECKS',
+  inviteeIds: 'DSC_INVITEE_IDS',
   replayPath: 'DSC_REPLAY_PATH',
   rerunFailed: 'DSC_RERUN_FAILED',
   mockDefects: 'DSC_MOCK_DEFECTS',
@@ -218,6 +221,12 @@ export function loadConfig(flags: Raw = {}, env: NodeJS.ProcessEnv = process.env
   if (!loopback && profile !== 'read-only' && !allowWrites) {
     throw new ConfigError(`profile "${profile}" writes to ${target!.host}; pass --allow-writes (or ${ENV.allowWrites}=true) to confirm, or use --profile read-only`);
   }
+  const inviteeIds = () => {
+    const ids = list('inviteeIds');
+    const bad = ids.find((x) => !/^[\w.@-]{1,128}$/.test(x));
+    if (bad !== undefined) throw new ConfigError(`${where('inviteeIds')} must be directory object ids (GUIDs), comma-separated; got "${bad}"`);
+    return ids.length ? ids : undefined;
+  };
   const seedRaw = get('seed');
   const seed = seedRaw === undefined ? randomBytes(4).readUInt32BE(0) & 0x7fffffff : int('seed', 0, -2147483648, 2147483647);
   return Object.freeze({
@@ -251,6 +260,7 @@ export function loadConfig(flags: Raw = {}, env: NodeJS.ProcessEnv = process.env
     failOn: oneOf('failOn', ['must', 'should'] as const, 'must'),
     expectations: get('expectations'),
     checks: list('checks').length ? list('checks') : undefined,
+    inviteeIds: inviteeIds(),
     replayPath: get('replayPath'),
     rerunFailed: int('rerunFailed', 1, 0, 5),
     mockDefects: list('mockDefects'),

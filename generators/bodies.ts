@@ -14,11 +14,22 @@ function displayNameArb(reg: SchemaRegistry, marker: string | undefined, schema:
   return hardString({ maxLength: p.maxLength, prefix: marker, minLength: marker ? cpLength(marker) + 1 : 0 });
 }
 
-export function validCreateBody(reg: SchemaRegistry, marker?: string, opts: { withServerState?: boolean } = {}): fc.Arbitrary<Body> {
+/** Options of the valid-body generators. */
+export interface BodyOptions {
+  /** ids the target accepts in inviteeUserIds (DR 0016); generated GUIDs when absent */
+  invitees?: readonly string[];
+}
+
+/** inviteeUserIds drawn from the target's known invitees, or left to the schema (a generated GUID) */
+const inviteeOverride = (opts: BodyOptions): Record<string, fc.Arbitrary<unknown>> =>
+  opts.invitees?.length ? { inviteeUserIds: fc.constantFrom(...opts.invitees).map((id) => [id]) } : {};
+
+export function validCreateBody(reg: SchemaRegistry, marker?: string, opts: BodyOptions & { withServerState?: boolean } = {}): fc.Arbitrary<Body> {
   return compile(reg, 'dataShareOutgoingFlow.create', {
     includeServerManaged: false,
     overrides: {
       displayName: displayNameArb(reg, marker, 'dataShareOutgoingFlow.create'),
+      ...inviteeOverride(opts),
       ...(opts.withServerState
         ? {
             readinessStatus: fc.constant('notReady'),
@@ -29,9 +40,9 @@ export function validCreateBody(reg: SchemaRegistry, marker?: string, opts: { wi
   });
 }
 
-export function validUpdateBody(reg: SchemaRegistry, marker?: string): fc.Arbitrary<Body> {
+export function validUpdateBody(reg: SchemaRegistry, marker?: string, opts: BodyOptions = {}): fc.Arbitrary<Body> {
   return compile(reg, 'dataShareOutgoingFlow.update', {
-    overrides: { displayName: displayNameArb(reg, marker, 'dataShareOutgoingFlow.update') },
+    overrides: { displayName: displayNameArb(reg, marker, 'dataShareOutgoingFlow.update'), ...inviteeOverride(opts) },
   }).filter((b) => Object.keys(b).length > 0);
 }
 
@@ -88,9 +99,9 @@ const WRONG_TYPES: fc.Arbitrary<unknown> = fc.oneof(fc.integer(), fc.boolean(), 
  * Invalid create (or update) bodies, each breaking exactly one rule. `kind` selects the schema; on update,
  * `missing-required` and `unknown-future-value` do not exist (nothing is required; unknownFutureValue means absent).
  */
-export function invalidBody(reg: SchemaRegistry, kind: 'create' | 'update', marker?: string, only?: InvalidLabel[]): fc.Arbitrary<InvalidBody> {
+export function invalidBody(reg: SchemaRegistry, kind: 'create' | 'update', marker?: string, only?: InvalidLabel[], opts: BodyOptions = {}): fc.Arbitrary<InvalidBody> {
   const schema = `dataShareOutgoingFlow.${kind}`;
-  const valid = kind === 'create' ? validCreateBody(reg, marker) : validCreateBody(reg, marker); // a full body is a valid update too
+  const valid = validCreateBody(reg, marker, opts); // a full body is a valid update too
   const required: string[] = (reg.schema(schema) as any).required;
   const stringProps = ['displayName', 'shareName'];
   const enumProps = ['readinessStatus', 'sharingState'];

@@ -7,7 +7,7 @@ import type { SchemaRegistry } from '../schemas/registry.js';
 import { entityOf, etagOf, expectEqual, expectRejected, expectStatus, expectThat, serverStateOf } from '../target/expect.js';
 import type { HttpResponse } from '../target/http.js';
 import type { FlowApi } from '../target/resource.js';
-import { validCreateBody, validRunBody, validUpdateBody } from './bodies.js';
+import { type BodyOptions, validCreateBody, validRunBody, validUpdateBody } from './bodies.js';
 
 interface FlowModel {
   displayName: string;
@@ -230,11 +230,11 @@ class InviteesCmd implements Cmd {
 }
 
 /** The command arbitrary; `marker` goes into every displayName. */
-export function flowCommands(reg: SchemaRegistry, marker: string, opts: { maxCommands?: number; replayPath?: string } = {}) {
+export function flowCommands(reg: SchemaRegistry, marker: string, opts: BodyOptions & { maxCommands?: number; replayPath?: string } = {}) {
   const idx = fc.nat({ max: 20 });
-  const create = validCreateBody(reg, marker).map((b) => new CreateCmd(b));
-  const patch = fc.tuple(idx, validUpdateBody(reg, marker), fc.constantFrom('none', 'current') as fc.Arbitrary<'none' | 'current'>).map(([i, b, h]) => new PatchCmd(i, b, h));
-  const stale = fc.tuple(idx, validUpdateBody(reg, marker), fc.constantFrom('PATCH', 'DELETE') as fc.Arbitrary<'PATCH' | 'DELETE'>).map(([i, b, meth]) => new StalePatchCmd(i, b, meth));
+  const create = validCreateBody(reg, marker, opts).map((b) => new CreateCmd(b));
+  const patch = fc.tuple(idx, validUpdateBody(reg, marker, opts), fc.constantFrom('none', 'current') as fc.Arbitrary<'none' | 'current'>).map(([i, b, h]) => new PatchCmd(i, b, h));
+  const stale = fc.tuple(idx, validUpdateBody(reg, marker, opts), fc.constantFrom('PATCH', 'DELETE') as fc.Arbitrary<'PATCH' | 'DELETE'>).map(([i, b, meth]) => new StalePatchCmd(i, b, meth));
   return fc.commands(
     [
       // most commands need a flow: create is listed three times so that sequences reach them (fc.commands picks uniformly)
@@ -266,8 +266,8 @@ export interface Scenario {
 }
 
 /** A scenario: one or two flows to start from, then a command sequence (both shrink). */
-export function flowScenario(reg: SchemaRegistry, marker: string, opts: { maxCommands?: number; replayPath?: string } = {}): fc.Arbitrary<Scenario> {
-  return fc.record({ initial: fc.array(validCreateBody(reg, marker), { minLength: 1, maxLength: 2 }), commands: flowCommands(reg, marker, opts) });
+export function flowScenario(reg: SchemaRegistry, marker: string, opts: BodyOptions & { maxCommands?: number; replayPath?: string } = {}): fc.Arbitrary<Scenario> {
+  return fc.record({ initial: fc.array(validCreateBody(reg, marker, opts), { minLength: 1, maxLength: 2 }), commands: flowCommands(reg, marker, opts) });
 }
 
 /** Runs a scenario against the target, checking it against the model after every command. */

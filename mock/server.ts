@@ -183,6 +183,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
       sharingState: enumOut('sharingState', f.sharingState, c),
       shareName: d('create-drops-sharename') ? '' : f.shareName,
     };
+    if (b('extra-properties')) Object.assign(full, { createdDateTime: new Date(f.createdAt).toISOString(), lastModifiedDateTime: new Date(f.createdAt).toISOString() });
     if (!select || d('select-ignored')) return full;
     const out: Record<string, unknown> = { id: f.id };
     if (b('select-keeps-etag')) out.eTag = full.eTag;
@@ -255,6 +256,10 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     if (d('enum-undeclared-accepted')) ignore((i) => /sharingState|readinessStatus/.test(i.path));
     if (d('client-id-applied') || d('patch-id-applied') || b('read-only-ignored')) ignore((i) => i.path === '/id');
     // the draft lists eTag in request bodies: it is accepted and ignored (DR 0005)
+    if (!issues.length && b('invitees-directory-checked') && Array.isArray(body.inviteeUserIds)) {
+      const stranger = body.inviteeUserIds.find((x) => !INVITEES.some((i) => i.id === x));
+      if (stranger !== undefined) throw new HttpError(400, `inviteeUserIds: '${String(stranger)}' is not a Global Administrator of the tenant.`, 'inviteeUserIds');
+    }
     if (issues.length) {
       const first = issues[0];
       const target = first.path.split('/')[1] || (/"(\w+)"|'(\w+)'/.exec(first.message)?.slice(1).find(Boolean) ?? undefined);
@@ -303,6 +308,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
       top = /^\d+$/.test(topRaw) ? Number(topRaw) : undefined;
     }
     const serverPage = b('page-size-2') ? 2 : 100;
+    // OData §11.2.6.5: the count ignores $top
+    const matching = items.length;
     // $top as a limit on the whole result (OData) rather than as the page size (Graph style)
     if (top !== undefined && b('top-limits-total') && !d('top-ignored')) items = items.slice(0, top);
     const pageSize = b('top-limits-total') ? serverPage : Math.min(top !== undefined && !d('top-ignored') ? top : Number.POSITIVE_INFINITY, serverPage);
@@ -318,7 +325,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     if (next !== undefined && d('paging-duplicates') && page.length > 1) next -= 1;
     if (d('paging-loses-last') && next !== undefined && next + pageSize >= total) next = undefined;
     const body: Record<string, unknown> = { '@odata.context': `${origin(c)}/beta/$metadata#${collectionPath.slice(6)}` };
-    if (countRaw === 'true') body['@odata.count'] = d('count-wrong') ? page.length : total;
+    if (countRaw === 'true') body['@odata.count'] = d('count-wrong') ? page.length : matching;
     body.value = page.map((f) => represent(f, c, select));
     if (next !== undefined) {
       const u = new URL(`${origin(c)}${collectionPath}`);

@@ -1,5 +1,5 @@
 /** Harness errors: the harness or the environment failed, not the target's conformance (DR 0013). */
-export type HarnessErrorKind = 'auth' | 'network' | 'timeout' | 'throttled' | 'budget' | 'cleanup' | 'config' | 'interrupted';
+export type HarnessErrorKind = 'auth' | 'network' | 'timeout' | 'throttled' | 'budget' | 'cleanup' | 'config' | 'interrupted' | 'unstable';
 
 export class HarnessError extends Error {
   readonly harness = true;

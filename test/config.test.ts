@@ -34,6 +34,11 @@ describe('configuration', () => {
     expect(c.authorityHost).toBe(v.authorityHost);
     expect(c.scope).toBe(`${v.graphRoot}/.default`);
   });
+  it('reads invitee ids as a list and refuses what is no directory id', () => {
+    expect(loadConfig({}, { DSC_INVITEE_IDS: ' a1b2c3d4-0000-4000-8000-000000000001 , a1b2c3d4-0000-4000-8000-000000000002 ' }).inviteeIds).toEqual(['a1b2c3d4-0000-4000-8000-000000000001', 'a1b2c3d4-0000-4000-8000-000000000002']);
+    expect(loadConfig({}, { DSC_INVITEE_IDS: '' }).inviteeIds).toBeUndefined();
+    expect(() => loadConfig({ inviteeIds: 'ok-id,not an id' }, {})).toThrow(/--invitee-ids must be directory object ids .*"not an id"/);
+  });
   it('infers the auth mode from what is set', () => {
     expect(loadConfig({}, { DSC_TOKEN: 't0k3n-value' }).auth).toBe('token');
     expect(loadConfig({}, { AZURE_TENANT_ID: 'contoso.onmicrosoft.com', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's3' }).auth).toBe('msal');

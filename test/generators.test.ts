@@ -30,6 +30,26 @@ describe('valid bodies', () => {
   it('inviteeUserIds hold exactly one GUID-shaped directory id', () => {
     fc.assert(fc.property(validCreateBody(reg), (b) => Array.isArray(b.inviteeUserIds) && b.inviteeUserIds.length === 1 && /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(String(b.inviteeUserIds[0]))));
   });
+  it('draws inviteeUserIds from the known invitees of the target when given (DR 0016), valid and invalid bodies alike', () => {
+    const known = ['5f0c2a3e-9a63-4a8e-9a55-0d6f2b1c7e11', '8a1e7c44-2d5b-4f0e-b7c9-3e6a9d2f1b22'];
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(validCreateBody(reg, MARKER, { invitees: known }), validUpdateBody(reg, MARKER, { invitees: known }), (c, u) => {
+        seen.add(String((c.inviteeUserIds as string[])[0]));
+        expect(c.inviteeUserIds).toHaveLength(1);
+        expect(known).toContain((c.inviteeUserIds as string[])[0]);
+        if (u.inviteeUserIds !== undefined) expect(known).toContain((u.inviteeUserIds as string[])[0]);
+      }),
+      { numRuns: 100, seed: 7 },
+    );
+    expect([...seen].sort()).toEqual(known);
+    fc.assert(
+      fc.property(invalidBody(reg, 'create', MARKER, ['unknown-property', 'over-long-string'], { invitees: known }), (inv) => {
+        expect(known).toContain((inv.body.inviteeUserIds as string[])[0]);
+      }),
+      { numRuns: 50, seed: 7 },
+    );
+  });
   it('reaches every hard string class within the default number of runs', () => {
     const seen = new Set<HardClass>();
     fc.assert(

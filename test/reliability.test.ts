@@ -118,8 +118,8 @@ describe('interruption', () => {
         const run = spawn(process.execPath, [BIN, 'run', '--base-url', url, '--report-dir', dir, '--seed', '3']);
         let out = '';
         run.stdout.on('data', (d) => (out += d));
-        // wait until the run has created something
-        for (let i = 0; i < 200 && (await flowsIn(url)) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+        // wait until the run has created something (start-up of tsx and vitest takes seconds on a loaded machine)
+        for (let i = 0; i < 600 && (await flowsIn(url)) === 0; i++) await new Promise((r) => setTimeout(r, 50));
         expect(await flowsIn(url)).toBeGreaterThan(0);
         run.kill(signal);
         const code = await new Promise((r) => run.once('exit', r));
@@ -139,7 +139,7 @@ describe('interruption', () => {
     const dir = tmp();
     try {
       const run = spawn(process.execPath, [BIN, 'run', '--base-url', url, '--report-dir', dir, '--seed', '3'], { detached: true });
-      for (let i = 0; i < 200 && (await flowsIn(url)) < 3; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 600 && (await flowsIn(url)) < 3; i++) await new Promise((r) => setTimeout(r, 50));
       process.kill(-run.pid!, 'SIGKILL'); // the whole group: the run and its vitest workers die without cleanup
       await new Promise((r) => run.once('exit', r));
       await new Promise((r) => setTimeout(r, 300));
