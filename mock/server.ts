@@ -382,6 +382,9 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     };
     if (f.readinessStatus === 'unknownFutureValue' && !d('enum-ufv-accepted-on-create')) f.readinessStatus = 'notReady';
     store.flows.set(id, f);
+    if (b('runs-scheduled')) {
+      store.runs.push({ id: randomUUID(), flowId: id, displayName: 'Scheduled run', startDateTime: new Date().toISOString(), endDateTime: null, status: 'running', blockingError: null, statistics: {}, seq: store.nextSeq() });
+    }
     return f;
   };
 

@@ -2,7 +2,7 @@
  * Append-only ledger of what a run creates, written before the create call returns to the check,
  * so that an interrupted or killed run can be swept. One JSON object per line.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { redactValue } from './redact.js';
 
@@ -34,6 +34,10 @@ export class Ledger {
   }
   deleted(url: string): void {
     this.append({ op: 'deleted', runId: this.runId, url, at: new Date().toISOString() });
+  }
+  /** The ledger's size: it moves whenever any worker of this run creates or deletes (to tell a quiet window). */
+  mark(): number {
+    return existsSync(this.file) ? statSync(this.file).size : 0;
   }
   outstanding(): Extract<LedgerEntry, { op: 'created' }>[] {
     return outstandingIn(readLedger(this.file));
