@@ -1,12 +1,33 @@
 /** Helpers to declare checks: the area comes from the id, writes from the profiles. */
 import type { Profile } from '../config/config.js';
 import type { BodyOptions } from '../generators/bodies.js';
+import { entityOf } from '../target/expect.js';
 import type { Area, CheckContext, CheckDef, Need } from './types.js';
 
 export const ALL: Profile[] = ['full', 'tenant-safe', 'read-only'];
 export const WRITE: Profile[] = ['full', 'tenant-safe'];
 /** destructive probes (e.g. DELETE on the collection) run against mocks only */
 export const FULL: Profile[] = ['full'];
+
+/** readinessStatus and sharingState: the service's own state, which it may ignore in request bodies (DR 0004) */
+export const SERVER_STATE_PROPS = ['readinessStatus', 'sharingState'] as const;
+
+/**
+ * Whether a write that should have been refused for a bad `prop` value was instead accepted with that value ignored,
+ * as DR 0004 allows for server state: the stored value is not the one sent. Reads the entity to tell.
+ */
+export async function ignoredServerState(ctx: CheckContext, id: string | undefined, prop: string, sent: unknown): Promise<boolean> {
+  if (!id || !(SERVER_STATE_PROPS as readonly string[]).includes(prop)) return false;
+  const g = await ctx.api.get(id);
+  if (g.status !== 200) return false;
+  const stored = entityOf(g)?.[prop];
+  if (JSON.stringify(stored) === JSON.stringify(sent)) return false;
+  ctx.note(`${prop}: ${JSON.stringify(sent)} was accepted and ignored (stored ${JSON.stringify(stored)}): server state, DR 0004`);
+  return true;
+}
+
+/** The id of the entity the latest create named, if it came after `count` tracked entities (else undefined). */
+export const createdSince = (ctx: CheckContext, count: number): string | undefined => (ctx.api.tracker.items.length > count ? ctx.api.tracker.items.at(-1)?.id : undefined);
 
 /** Generator options for this target: invitees it offered or was configured with; generated GUIDs when none (DR 0016). */
 export const bodyOptions = (ctx: CheckContext): BodyOptions => (ctx.invitees.source === 'none' ? {} : { invitees: ctx.invitees.ids });

@@ -178,13 +178,13 @@ export const fn = [
   }),
   check({
     id: 'function.invitees.post-refused',
-    title: 'POST to the function answers 405 (with Allow) or 400',
+    title: 'POST to the function is refused: 405 (with Allow), 400 or 404 (no action of that name)',
     severity: 'MUST',
-    rule: 'Graph operations pattern: functions are called with GET; OData §9.2.2',
+    rule: 'Graph operations pattern: functions are called with GET; OData §9.2.2, §11.5.4 (a POST addresses an action, and none is bound here)',
     profiles: WRITE,
     async run(ctx) {
       const r = await ctx.api.invitees('unqualified', { method: 'POST', json: {} });
-      expectRejected(ctx.reg, r, 'POST getPotentialDataShareInvitees', [405, 400]);
+      expectRejected(ctx.reg, r, 'POST getPotentialDataShareInvitees', [405, 400, 404]);
       if (r.status === 405) expectThat(r.headers.allow, '405 without an Allow header', r, undefined, 'Allow: GET');
     },
   }),

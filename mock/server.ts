@@ -253,7 +253,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     ignore((i) => i.keyword === 'maxLength');
     if (d('accept-foreign-odata-type')) ignore((i) => i.path === '/@odata.type');
     if (d('enum-ufv-accepted-on-create')) ignore((i) => i.keyword === 'not' && /sharingState|readinessStatus/.test(i.path));
-    if (d('enum-undeclared-accepted')) ignore((i) => /sharingState|readinessStatus/.test(i.path));
+    if (d('enum-undeclared-accepted') || b('server-state-ignored')) ignore((i) => /sharingState|readinessStatus/.test(i.path));
     if (d('client-id-applied') || d('patch-id-applied') || b('read-only-ignored')) ignore((i) => i.path === '/id');
     // the draft lists eTag in request bodies: it is accepted and ignored (DR 0005)
     if (!issues.length && b('invitees-directory-checked') && Array.isArray(body.inviteeUserIds)) {
@@ -373,9 +373,9 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
       id,
       eTag: d('create-etag-applied') && typeof body.eTag === 'string' ? body.eTag : store.nextETag(),
       displayName: d('overlong-truncated') ? asString(body.displayName, '').slice(0, 100) : asString(body.displayName, ''),
-      readinessStatus: asString(body.readinessStatus, b('readiness-disabled') ? 'deleted' : 'notReady'),
+      readinessStatus: b('server-state-ignored') ? (b('readiness-disabled') ? 'deleted' : 'notReady') : asString(body.readinessStatus, b('readiness-disabled') ? 'deleted' : 'notReady'),
       inviteeUserIds: Array.isArray(body.inviteeUserIds) ? body.inviteeUserIds.map(String) : [],
-      sharingState: asString(body.sharingState, 'pending'),
+      sharingState: b('server-state-ignored') ? 'pending' : asString(body.sharingState, 'pending'),
       shareName: d('create-drops-sharename') ? '' : asString(body.shareName, ''),
       seq: store.nextSeq(),
       createdAt: Date.now(),
@@ -429,7 +429,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
           if (typeof v === 'string') updated[k] = v;
         } else if (k === 'inviteeUserIds' && Array.isArray(v)) {
           updated.inviteeUserIds = d('patch-appends-collection') ? [...f.inviteeUserIds, ...v.map(String)] : v.map(String);
-        } else if ((k === 'readinessStatus' || k === 'sharingState') && typeof v === 'string') {
+        } else if ((k === 'readinessStatus' || k === 'sharingState') && typeof v === 'string' && !b('server-state-ignored')) {
           if (v === 'unknownFutureValue' && !d('enum-ufv-applied-on-patch')) continue; // evolvable enums: treat as absent
           updated[k] = v;
         }
