@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../checks/registry.js';
 import { cli, closedPort, startCliMock, tmp } from './helpers/cli.js';
 
 describe('datashare-conformance run', () => {
@@ -64,6 +65,38 @@ describe('datashare-conformance run', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('"auth": "msal"');
     expect(r.out).not.toContain('never-print-me-123');
+  });
+});
+
+describe('datashare-conformance checks', () => {
+  it('lists every check; an area or id narrows it; --json is for tools; an unknown name is refused', async () => {
+    const all = await cli(['checks']);
+    expect(all.code).toBe(0);
+    for (const id of CHECKS.keys()) expect(all.out).toContain(`\`${id}\``);
+    expect(all.out).toContain(`${CHECKS.size} checks`);
+    const etag = await cli(['checks', 'etag', 'crud.get.missing-404', '--json']);
+    const rows = JSON.parse(etag.out);
+    expect(rows.map((r: { id: string }) => r.id).every((id: string) => id.startsWith('etag.') || id === 'crud.get.missing-404')).toBe(true);
+    expect(rows.find((r: { id: string }) => r.id === 'etag.patch.stale-if-match-412')).toMatchObject({ severity: 'MUST', area: 'etag' });
+    const bad = await cli(['checks', 'crud.nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/unknown check or area "crud.nope"/);
+  });
+});
+
+describe('invitees (DR 0016)', () => {
+  it('against a target that accepts only directory users it offers, the run learns them from the function; a wrong --invitee-ids fails', async () => {
+    const { url, proc } = await startCliMock(['--behaviour', 'invitees-directory-checked']);
+    try {
+      const checks = ['--checks', 'crud.create.round-trip,crud.patch.collection-replaced,model.commands.sequences,validation.patch.invalid'];
+      const ok = await cli(['run', '--base-url', url, '--report-dir', tmp(), '--seed', '4', ...checks]);
+      expect(ok.code, ok.out).toBe(0);
+      const wrong = await cli(['run', '--base-url', url, '--report-dir', tmp(), '--seed', '4', '--invitee-ids', '0b5e1c2d-0000-4000-8000-00000000dead', ...checks]);
+      expect(wrong.code).toBe(1);
+      expect(wrong.out + wrong.err).toMatch(/is not a Global Administrator of the tenant/);
+    } finally {
+      proc.kill('SIGTERM');
+    }
   });
 });
 
