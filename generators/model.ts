@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import type { SchemaRegistry } from '../schemas/registry.js';
-import { entityOf, etagOf, expectEqual, expectRejected, expectStatus, expectThat, serverStateOf } from '../target/expect.js';
+import { entityOf, etagOf, etagsOf, expectEqual, expectRejected, expectStatus, expectThat, serverStateOf, withStaleTag } from '../target/expect.js';
 import type { HttpResponse } from '../target/http.js';
 import type { FlowApi } from '../target/resource.js';
 import { type BodyOptions, validCreateBody, validRunBody, validUpdateBody } from './bodies.js';
@@ -14,6 +14,8 @@ interface FlowModel {
   shareName: string;
   inviteeUserIds: string[];
   eTag?: string;
+  /** every If-Match form of the current tag the last read offered (DR 0005) */
+  tags?: string[];
   stale: string[];
   /** the runs this client added: the id of a 201 body, else the displayName sent (the service may add its own) */
   runs: { id?: string; name: string }[];
@@ -50,6 +52,7 @@ async function readBack(r: Real, m: Model, id: string, what: string): Promise<Ht
   const tag = etagOf(g);
   if (tag && f.eTag && tag !== f.eTag && !f.stale.includes(f.eTag)) f.stale.push(f.eTag);
   f.eTag = tag;
+  f.tags = etagsOf(g);
   f.server = serverStateOf(e);
   return g;
 }
@@ -131,8 +134,15 @@ class PatchCmd implements Cmd {
     const id = pick(m, this.i);
     const f = m.flows.get(id)!;
     const before = f.eTag;
-    const headers = this.ifMatch === 'current' && f.eTag ? { 'If-Match': f.eTag } : undefined;
-    const res = await r.api.patch(id, this.body, { headers });
+    const forms = this.ifMatch === 'current' && f.eTag ? (f.tags?.length ? f.tags : [f.eTag]) : [];
+    let headers = forms.length ? { 'If-Match': forms[0] } : undefined;
+    let res = await r.api.patch(id, this.body, { headers });
+    // a current tag must work in some form it was offered in: the next form is tried on 412, or 400 (malformed)
+    for (const form of forms.slice(1)) {
+      if (res.status !== 412 && res.status !== 400) break;
+      headers = { 'If-Match': form };
+      res = await r.api.patch(id, this.body, { headers });
+    }
     if (res.status === 412 && headers) {
       // the eTag the model holds may have been outdated by the service itself since the last read
       const g = await r.api.get(id);
@@ -162,7 +172,7 @@ class StalePatchCmd implements Cmd {
     const id = withStale[this.i % withStale.length];
     const f = m.flows.get(id)!;
     const stale = f.stale[f.stale.length - 1];
-    const res = this.method === 'PATCH' ? await r.api.patch(id, this.body, { headers: { 'If-Match': stale } }) : await r.api.delete(id, { headers: { 'If-Match': stale } });
+    const res = await withStaleTag(stale, (tag) => (this.method === 'PATCH' ? r.api.patch(id, this.body, { headers: { 'If-Match': tag } }) : r.api.delete(id, { headers: { 'If-Match': tag } })));
     expectRejected(r.reg, res, `${this.method} with a stale If-Match`, [412]);
     await readBack(r, m, id, `${this.method} with a stale If-Match (nothing may change)`);
   }

@@ -176,7 +176,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     const full: Record<string, unknown> = {
       '@odata.type': TYPE,
       id: f.id,
-      eTag: d('etag-missing') ? undefined : f.eTag,
+      eTag: d('etag-missing') ? undefined : b('if-match-strict-syntax') ? bareTag(f.eTag) : f.eTag,
       displayName: f.displayName,
       readinessStatus: enumOut('readinessStatus', b('readiness-disabled') && f.readinessStatus === 'deleted' ? 'disabled' : f.readinessStatus, c),
       inviteeUserIds: [...f.inviteeUserIds],
@@ -190,7 +190,9 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     for (const s of select) out[s] = full[s];
     return out;
   };
-  const etagHeader = (tag: string): Record<string, string> => (d('etag-missing') ? {} : { ETag: tag });
+  const etagHeader = (tag: string): Record<string, string> => (d('etag-missing') || b('if-match-strict-syntax') ? {} : { ETag: tag });
+  /** the opaque value inside an entity-tag: W/"abc" -> abc */
+  const bareTag = (tag: string) => tag.replace(/^W\//, '').replace(/^"|"$/g, '');
   const entityUrl = (c: Ctx, id: string) => `${origin(c)}${collectionPath}/${id}`;
   const origin = (c: Ctx) => `http://${c.req.headers.host ?? '127.0.0.1'}`;
   const wantsUnknownMembers = (c: Ctx) => /include-unknown-enum-members/i.test(String(c.req.headers.prefer ?? ''));
@@ -274,8 +276,10 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
       if (b('if-match-star-rejected')) throw new HttpError(400, "If-Match: '*' is not supported; send the entity's eTag.");
       return;
     }
-    const tags = value.split(',').map((t) => t.trim().replace(/^W\//, ''));
-    if (!tags.includes(f.eTag.replace(/^W\//, '')) || d(currentRefused)) throw new HttpError(412, 'The entity has been modified since the eTag in If-Match was issued.', undefined);
+    const raw = value.split(',').map((t) => t.trim());
+    if (b('if-match-strict-syntax') && raw.some((t) => !/^(W\/)?"[^"]*"$/.test(t))) throw new HttpError(400, `If-Match must hold entity-tags such as "abc" (RFC 9110), got '${value}'.`);
+    const tags = raw.map((t) => (b('if-match-strict-syntax') ? bareTag(t) : t.replace(/^W\//, '')));
+    if (!tags.includes(b('if-match-strict-syntax') ? bareTag(f.eTag) : f.eTag.replace(/^W\//, '')) || d(currentRefused)) throw new HttpError(412, 'The entity has been modified since the eTag in If-Match was issued.', undefined);
   };
   const findFlow = (id: string): Flow => {
     const f = store.flows.get(id);

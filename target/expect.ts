@@ -61,10 +61,26 @@ export function etagOf(res: HttpResponse, entity: any = entityOf(res)): string |
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** Every concurrency token the answer offers, the eTag property first (DR 0005). */
+/**
+ * The If-Match forms of one tag: as given, then quoted when it is not an entity-tag already — RFC 9110 §8.8.3 wants
+ * `"…"` in If-Match, and a service may hold its eTag property bare (DR 0005).
+ */
+export const tagForms = (tag: string): string[] => (/^(W\/)?"[^"]*"$/.test(tag) ? [tag] : [tag, `"${tag}"`]);
+
+/** Every concurrency token the answer offers, in every If-Match form, the eTag property first (DR 0005). */
 export function etagsOf(res: HttpResponse, entity: any = entityOf(res)): string[] {
   const all = [entity?.eTag, entity?.['@odata.etag'], res.headers.etag].filter((v): v is string => typeof v === 'string' && v !== '');
-  return [...new Set(all)];
+  return [...new Set(all.flatMap(tagForms))];
+}
+
+/**
+ * Sends a request with a stale tag in If-Match: as given, and quoted when the bare form was refused as malformed
+ * (400) — so that only an answer to a well-formed stale tag is judged.
+ */
+export async function withStaleTag(tag: string, send: (t: string) => Promise<HttpResponse>): Promise<HttpResponse> {
+  const [bare, quoted] = tagForms(tag);
+  const r = await send(bare);
+  return r.status === 400 && quoted ? send(quoted) : r;
 }
 
 /**
