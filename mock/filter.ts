@@ -54,7 +54,7 @@ export function parseFilter(text: string, allowed: Set<string>): Predicate {
     if (t.kind !== 'word') throw new FilterSyntaxError(`expected a property name in $filter, got '${t.value}'`);
     if (!allowed.has(t.value)) throw new FilterSyntaxError(`property '${t.value}' cannot be used in $filter`);
     const op = take();
-    if (!op || op.kind !== 'word' || (op.value !== 'eq' && op.value !== 'ne')) throw new FilterSyntaxError('only eq and ne are supported in $filter');
+    if (op?.kind !== 'word' || (op.value !== 'eq' && op.value !== 'ne')) throw new FilterSyntaxError('only eq and ne are supported in $filter');
     const lit = take();
     if (!lit) throw new FilterSyntaxError('$filter ends early');
     let value: unknown;

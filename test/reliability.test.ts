@@ -31,7 +31,12 @@ afterAll(() => {
 });
 
 const flowsIn = async (url: string) => (await (await fetch(`${url.replace(/\/beta$/, '')}/_mock/state`)).json()).flows as number;
-const stop = (p: ChildProcess) => new Promise((r) => (p.exitCode !== null ? r(p.exitCode) : (p.once('exit', r), p.kill('SIGTERM'))));
+const stop = (p: ChildProcess) =>
+  new Promise((r) => {
+    if (p.exitCode !== null) return r(p.exitCode);
+    p.once('exit', r);
+    p.kill('SIGTERM');
+  });
 
 async function scenario(name: string, faults: string[], args: string[], expectCode: (number | null)[]) {
   const { url, proc } = await startCliMock(faults.flatMap((f) => ['--fault', f]));
@@ -206,7 +211,13 @@ describe('secrets', () => {
     walk(dir);
     const haystacks = [...files.map((f) => [f, readFileSync(f, 'latin1')]), ['stdout', run.out + cfg.out], ['stderr', run.err + cfg.err]];
     let hits = 0;
-    for (const [where, text] of haystacks) for (const n of needles) if (text.includes(n)) hits += (expect.soft(false, `${n.slice(0, 10)}… in ${where}`).toBe(true), 1);
+    for (const [where, text] of haystacks) {
+      for (const n of needles) {
+        if (!text.includes(n)) continue;
+        expect.soft(false, `${n.slice(0, 10)}… in ${where}`).toBe(true);
+        hits += 1;
+      }
+    }
     expect(hits).toBe(0);
     expect(existsSync(path.join(dir, 'allure-report', 'index.html'))).toBe(true);
     rows.push({ scenario: 'secrets scan', faults: '-', code: run.code, checks: files.length, affected: 0, misclassified: 0, retries: 0, waitedMs: 0, leaked: hits, seconds: 0 });
