@@ -246,7 +246,8 @@ async function newFlow(ctx: CheckContext, env: CheckEnv, extra: Record<string, u
       res = retry;
     }
   } else if (res.status === 201 || res.status === 204) env.caps.createRequiresServerState ??= false;
-  expectStatus(res, [201, 204], 'create a flow (fixture)');
+  const refusedInvitee = res.status === 400 && /invitee/i.test(res.text ?? '');
+  expectStatus(res, [201, 204], refusedInvitee ? `create a flow (fixture) with inviteeUserIds [${ctx.invitees.ids[0]}] (${ctx.invitees.source}; if the target accepts only its own users, set --invitee-ids, DR 0016)` : 'create a flow (fixture)');
   const t = ctx.api.tracker.items.at(-1);
   expectThat(t, 'create a flow (fixture): the answer names no id', res);
   let entity = res.status === 201 ? res.json : undefined;
