@@ -57,6 +57,12 @@ export default [
       await ctx.property(validCreateBody(ctx.reg, ctx.marker, bodyOptions(ctx)), async (body) => {
         const sent = ctx.withServerState(body);
         const res = await ctx.api.create(sent);
+        if (await ctx.api.shareNameTaken(res, body.shareName)) {
+          // nothing documents whether shareName is unique: refusing one in use with 409 is allowed (DR 0018)
+          expectRejected(ctx.reg, res, 'create with a shareName another entity holds', [409]);
+          ctx.note(`refused shareName ${JSON.stringify(body.shareName)} (in use) with 409`);
+          return;
+        }
         if (res.status === 400 && blankStrings(body).length) {
           // nothing documents whether an empty or blank name is allowed: refusing it is allowed too (DR 0007)
           expectRejected(ctx.reg, res, 'create with a blank string');

@@ -102,6 +102,9 @@ export const INVITEE = '5f0c2a3e-9a63-4a8e-9a55-0d6f2b1c7e11';
 /** what the create page lists as Required server state (DR 0004) */
 export const SERVER_STATE = { readinessStatus: 'notReady', sharingState: 'pending' } as const;
 let nameCounter = 0;
+let shareCounter = 0;
+/** a shareName no other fixture of any run uses: a service may keep shareNames unique (DR 0018) */
+const shareNameFor = (ctx: CheckContext) => `${ctx.marker}share-${process.pid}-${++shareCounter}`;
 
 export async function runCheck(def: CheckDef, env: CheckEnv): Promise<CheckResult> {
   const started = Date.now();
@@ -133,7 +136,7 @@ export async function runCheck(def: CheckDef, env: CheckEnv): Promise<CheckResul
       throw new Unsupported(capability, reason);
     },
     withServerState: (body) => (env.caps.createRequiresServerState ? { ...SERVER_STATE, ...body } : body),
-    validBody: (overrides = {}) => ctx.withServerState({ displayName: ctx.name(), shareName: 'dsc-share', inviteeUserIds: [pool.ids[0]], ...overrides }),
+    validBody: (overrides = {}) => ctx.withServerState({ displayName: ctx.name(), shareName: shareNameFor(ctx), inviteeUserIds: [pool.ids[0]], ...overrides }),
     async newFlow(extra = {}) {
       return newFlow(ctx, env, extra);
     },
@@ -234,7 +237,7 @@ export async function runCheckClassified(def: CheckDef, env: CheckEnv, reruns: n
 
 /** Creates a flow the way DR 0004 says, and checks what every create must answer. */
 async function newFlow(ctx: CheckContext, env: CheckEnv, extra: Record<string, unknown>): Promise<Created> {
-  const body: Record<string, unknown> = { displayName: ctx.name(), shareName: 'dsc-share', inviteeUserIds: [ctx.invitees.ids[0]], ...extra };
+  const body: Record<string, unknown> = { displayName: ctx.name(), shareName: shareNameFor(ctx), inviteeUserIds: [ctx.invitees.ids[0]], ...extra };
   const server = SERVER_STATE;
   let sent = env.caps.createRequiresServerState ? { ...server, ...body } : body;
   let res = await ctx.api.create(sent);

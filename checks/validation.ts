@@ -31,7 +31,8 @@ function rejectsCreate(id: string, labels: InvalidLabel[], title: string, rule: 
         const r = await ctx.api.create(body);
         const prop = inv.expect.path.slice(1);
         if (r.status >= 200 && r.status < 300 && (await ignoredServerState(ctx, createdSince(ctx, n), prop, inv.body[prop]))) return;
-        expectRejected(ctx.reg, r, `create with ${inv.label} (${inv.rule})`);
+        // a 409 for a shareName in use is a refusal too (DR 0018): which rule a service checks first is its own
+        expectRejected(ctx.reg, r, `create with ${inv.label} (${inv.rule})`, (await ctx.api.shareNameTaken(r, inv.body.shareName)) ? [409] : [400]);
       });
     },
   });
@@ -173,7 +174,7 @@ export default [
         const r = await ctx.api.patch(id, inv.body);
         const prop = inv.expect.path.slice(1);
         if (r.status >= 200 && r.status < 300 && (await ignoredServerState(ctx, id, prop, inv.body[prop]))) return;
-        expectRejected(ctx.reg, r, `PATCH with ${inv.label} (${inv.rule})`);
+        expectRejected(ctx.reg, r, `PATCH with ${inv.label} (${inv.rule})`, (await ctx.api.shareNameTaken(r, inv.body.shareName, id)) ? [409] : [400]);
       });
     },
   }),

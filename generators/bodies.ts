@@ -116,7 +116,7 @@ export function invalidBody(reg: SchemaRegistry, kind: 'create' | 'update', mark
       .tuple(valid, fc.constantFrom(0, 2, 3), fc.uuid({ version: 4 }), fc.uuid({ version: 4 }), fc.uuid({ version: 4 }))
       .map(([b, n, a, c, d]) => mk('invitee-cardinality', { ...b, inviteeUserIds: [a, c, d].slice(0, n) }, n === 0 ? 'minItems' : 'maxItems', '/inviteeUserIds')),
     'unknown-property': fc
-      .tuple(valid, fc.constantFrom('bogusProp', 'displayname', 'inviteeUserId', 'runs', 'shareNames'), fc.jsonValue())
+      .tuple(valid, fc.constantFrom('bogusProp', 'displayname', 'inviteeUserId', 'shareNames', 'dscUnknownProperty'), fc.jsonValue())
       .map(([b, k, v]) => mk('unknown-property', { ...b, [k]: v }, 'additionalProperties', '/')),
     'foreign-odata-type': fc
       // the abstract base types are not the declared type; the own type without '#' is left out (OData libraries accept it)

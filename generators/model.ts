@@ -67,11 +67,17 @@ async function serverOwnChange(r: Real, id: string, serverBefore: string | undef
   return again.status === 200 && etagOf(again) !== etagOf(g);
 }
 
+/** whether a body holds an empty or whitespace-only string (which a service may refuse, DR 0007) */
+const hasBlank = (b: Record<string, unknown>) => Object.values(b).some((v) => typeof v === 'string' && v.trim() === '');
+
 class CreateCmd implements Cmd {
   constructor(readonly body: Record<string, unknown>) {}
   check = () => true;
   async run(m: Model, r: Real) {
     const res = await r.api.create(r.createWithServerState ? { ...this.body, readinessStatus: 'notReady', sharingState: 'pending' } : this.body);
+    // allowed refusals change nothing: a blank name (DR 0007), a shareName another entity holds (DR 0018)
+    if (res.status === 400 && hasBlank(this.body)) return expectRejected(r.reg, res, 'create with a blank string');
+    if (await r.api.shareNameTaken(res, this.body.shareName)) return expectRejected(r.reg, res, 'create with a shareName in use', [409]);
     expectStatus(res, [201, 204], 'create');
     const t = r.api.tracker.items.at(-1);
     expectThat(t, 'create: the answer names no id (no id in the body, no Location)', res);
@@ -150,6 +156,11 @@ class PatchCmd implements Cmd {
         await readBack(r, m, id, 'patch refused after a change of the service\'s own');
         return;
       }
+    }
+    if ((res.status === 400 && hasBlank(this.body)) || (await r.api.shareNameTaken(res, this.body.shareName, id))) {
+      expectRejected(r.reg, res, 'patch with a blank string or a shareName in use', [400, 409]);
+      await readBack(r, m, id, 'a refused patch (nothing may change)');
+      return;
     }
     expectStatus(res, [200, 204], `patch${headers ? ' with the current If-Match' : ''}`);
     const changes = (['displayName', 'shareName', 'inviteeUserIds'] as const).some((k) => k in this.body && JSON.stringify(this.body[k]) !== JSON.stringify(f[k]));

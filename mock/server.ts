@@ -281,6 +281,11 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     const tags = raw.map((t) => (b('if-match-strict-syntax') ? bareTag(t) : t.replace(/^W\//, '')));
     if (!tags.includes(b('if-match-strict-syntax') ? bareTag(f.eTag) : f.eTag.replace(/^W\//, '')) || d(currentRefused)) throw new HttpError(412, 'The entity has been modified since the eTag in If-Match was issued.', undefined);
   };
+  /** the behaviour sharename-unique: a shareName held by another flow is a conflict */
+  const uniqueShareName = (name: unknown, self?: string) => {
+    if (!b('sharename-unique') || typeof name !== 'string') return;
+    for (const f of store.flows.values()) if (f.id !== self && f.shareName === name) throw new HttpError(409, `A data share named '${name}' already exists.`, 'shareName');
+  };
   const findFlow = (id: string): Flow => {
     const f = store.flows.get(id);
     if (!f) throw new HttpError(d('get-missing-500') ? 500 : 404, `${NS}.dataShareOutgoingFlow '${id}' was not found.`);
@@ -357,6 +362,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
       if (d('rejected-create-persists') && e instanceof HttpError && e.status === 400) persist();
       throw e;
     }
+    uniqueShareName(body.shareName);
     const f = persist();
     const headers: Record<string, string> = { ...etagHeader(f.eTag), ...prefHeaders(c) };
     if (!d('create-no-location')) headers.Location = entityUrl(c, f.id);
@@ -452,6 +458,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
       }
       throw e;
     }
+    uniqueShareName(body.shareName, id);
     const updated = apply();
     if (d('patch-id-applied') && typeof body.id === 'string' && body.id !== id) {
       store.flows.delete(id);

@@ -127,6 +127,20 @@ export class FlowApi {
     return r;
   }
 
+  /**
+   * Whether a 409 answer to a write can be put down to shareName uniqueness (DR 0018): another listed entity holds
+   * that shareName (compared trimmed and case-insensitively, so every way a service may compare passes).
+   */
+  async shareNameTaken(res: HttpResponse, shareName: unknown, exceptId?: string): Promise<boolean> {
+    if (res.status !== 409 || typeof shareName !== 'string') return false;
+    const norm = (s: unknown) => (typeof s === 'string' ? s.trim().toLowerCase() : s);
+    for (const p of await this.listAll()) {
+      if (p.status !== 200) return false;
+      for (const e of p.json?.value ?? []) if (e?.id !== exceptId && norm(e?.shareName) === norm(shareName)) return true;
+    }
+    return false;
+  }
+
   runsUrl(id: string): string {
     return `${this.itemUrl(id)}/runs`;
   }

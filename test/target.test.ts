@@ -232,6 +232,26 @@ describe('ledger, cleanup and a round trip through the layer', () => {
     expect(api.ledger.outstanding().map((e) => e.id)).toEqual(['f2']);
   });
 
+  it('puts a 409 down to shareName uniqueness only when another listed entity holds that name (DR 0018)', async () => {
+    const mock = await startMock({ behaviours: ['sharename-unique'] });
+    try {
+      const api = new FlowApi(client(), mock.baseUrl, '/industryData/dataShareOutgoingFlows', new Ledger(tmp(), 'sn'));
+      const body = (n: string) => ({ displayName: `dsc-sn-${n}`, shareName: 'Share One', inviteeUserIds: ['5f0c2a3e-9a63-4a8e-9a55-0d6f2b1c7e11'] });
+      const first = await api.create(body('a'));
+      expect(first.status).toBe(201);
+      const dup = await api.create(body('b'));
+      expect(dup.status).toBe(409);
+      expect(await api.shareNameTaken(dup, 'Share One')).toBe(true);
+      expect(await api.shareNameTaken(dup, ' share one ')).toBe(true);
+      expect(await api.shareNameTaken(dup, 'Share Two')).toBe(false);
+      expect(await api.shareNameTaken(dup, 'Share One', first.json.id)).toBe(false);
+      expect(await api.shareNameTaken(first, 'Share One')).toBe(false);
+      await api.cleanup();
+    } finally {
+      await mock.close();
+    }
+  });
+
   it('create and delete against the reference mock leave zero resources, checked by listing', async () => {
     const mock = await startMock();
     try {
