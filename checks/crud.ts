@@ -1,13 +1,13 @@
 /** CRUD and read-after-write. */
 import { randomUUID } from 'node:crypto';
 import { validCreateBody } from '../generators/bodies.js';
+import { blankKeys } from '../generators/strings.js';
 import { entityOf, expectEqual, expectJson, expectRejected, expectSchema, expectStatus, expectThat, failWith } from '../target/expect.js';
 import { idFromLocation } from '../target/resource.js';
 import { ALL, bodyOptions, check, WRITE } from './define.js';
 
 const WRITABLE = ['displayName', 'shareName', 'inviteeUserIds'] as const;
 const pickWritable = (e: any) => Object.fromEntries(WRITABLE.map((k) => [k, e?.[k]]));
-const blankStrings = (b: Record<string, unknown>) => Object.keys(b).filter((k) => typeof b[k] === 'string' && (b[k] as string).trim() === '');
 /** server-managed and annotation members, which a later read may legitimately show moved (DR 0004, DR 0005) */
 const SERVER_MANAGED = new Set(['eTag', 'readinessStatus', 'sharingState']);
 
@@ -63,10 +63,10 @@ export default [
           ctx.note(`refused shareName ${JSON.stringify(body.shareName)} (in use) with 409`);
           return;
         }
-        if (res.status === 400 && blankStrings(body).length) {
+        if (res.status === 400 && blankKeys(body).length) {
           // nothing documents whether an empty or blank name is allowed: refusing it is allowed too (DR 0007)
           expectRejected(ctx.reg, res, 'create with a blank string');
-          ctx.note(`refused blank ${blankStrings(body).join(', ')} with 400`);
+          ctx.note(`refused blank ${blankKeys(body).join(', ')} with 400`);
           return;
         }
         expectStatus(res, [201, 204], 'create a generated body');

@@ -8,6 +8,7 @@ import { entityOf, etagOf, etagsOf, expectEqual, expectRejected, expectStatus, e
 import type { HttpResponse } from '../target/http.js';
 import type { FlowApi } from '../target/resource.js';
 import { type BodyOptions, validCreateBody, validRunBody, validUpdateBody } from './bodies.js';
+import { blankKeys } from './strings.js';
 
 interface FlowModel {
   displayName: string;
@@ -67,8 +68,7 @@ async function serverOwnChange(r: Real, id: string, serverBefore: string | undef
   return again.status === 200 && etagOf(again) !== etagOf(g);
 }
 
-/** whether a body holds an empty or whitespace-only string (which a service may refuse, DR 0007) */
-const hasBlank = (b: Record<string, unknown>) => Object.values(b).some((v) => typeof v === 'string' && v.trim() === '');
+const hasBlank = (b: Record<string, unknown>) => blankKeys(b).length > 0;
 
 class CreateCmd implements Cmd {
   constructor(readonly body: Record<string, unknown>) {}

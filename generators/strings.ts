@@ -14,6 +14,9 @@ export const HARD_SAMPLES: Record<string, string[]> = {
   whitespace: [' leading', 'trailing ', '\ttab\nnewline '],
 };
 
+/** The keys of a body whose value is an empty or whitespace-only string (which a service may refuse, DR 0007). */
+export const blankKeys = (b: Record<string, unknown>): string[] => Object.keys(b).filter((k) => typeof b[k] === 'string' && (b[k] as string).trim() === '');
+
 export type HardClass = keyof typeof HARD_SAMPLES | 'empty' | 'maxLength';
 
 /** Code-point length, which is what JSON Schema maxLength counts. */

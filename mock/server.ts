@@ -258,6 +258,8 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     if (d('enum-undeclared-accepted') || b('server-state-ignored')) ignore((i) => /sharingState|readinessStatus/.test(i.path));
     if (d('client-id-applied') || d('patch-id-applied') || b('read-only-ignored')) ignore((i) => i.path === '/id');
     // the draft lists eTag in request bodies: it is accepted and ignored (DR 0005)
+    const blank = ['displayName', 'shareName'].find((k) => typeof body[k] === 'string' && (body[k] as string).trim() === '');
+    if (!issues.length && b('blank-names-refused') && blank) throw new HttpError(400, `${blank} must not be empty or blank.`, blank);
     if (!issues.length && b('invitees-directory-checked') && Array.isArray(body.inviteeUserIds)) {
       const stranger = body.inviteeUserIds.find((x) => !INVITEES.some((i) => i.id === x));
       if (stranger !== undefined) throw new HttpError(400, `inviteeUserIds: '${String(stranger)}' is not a Global Administrator of the tenant.`, 'inviteeUserIds');
