@@ -55,7 +55,7 @@ export default [
     generated: true,
     async run(ctx) {
       await ctx.property(validCreateBody(ctx.reg, ctx.marker, bodyOptions(ctx)), async (body) => {
-        const sent = ctx.withServerState(body);
+        const sent = ctx.forCreate(body);
         const res = await ctx.api.create(sent);
         if (await ctx.api.shareNameTaken(res, body.shareName)) {
           // nothing documents whether shareName is unique: refusing one in use with 409 is allowed (DR 0018)

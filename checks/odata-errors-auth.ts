@@ -426,7 +426,7 @@ export const model = [
         async (scenario) => {
           let failure: unknown;
           try {
-            await runScenario({ api: ctx.api, reg: ctx.reg, runsAdd, createWithServerState: !!ctx.caps.createRequiresServerState, pageBase }, scenario);
+            await runScenario({ api: ctx.api, reg: ctx.reg, runsAdd, createExtras: await ctx.caps.createExtras(ctx), pageBase }, scenario);
           } catch (e) {
             failure = e;
           }

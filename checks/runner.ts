@@ -50,8 +50,25 @@ export function createEnv(cfg: Config, baseUrl: string, opts: { signal?: AbortSi
 function newCapabilities(configured: string[] | undefined): Capabilities {
   let runsAdd: Promise<boolean> | undefined;
   let invitees: Promise<InviteePool> | undefined;
+  let extras: Promise<Record<string, unknown>> | undefined;
   const query = new Map<string, Promise<boolean>>();
   const caps: Capabilities = {
+    createExtras(ctx) {
+      // the first of these a valid create is accepted with: nothing more, the server state the create page marks
+      // Required (DR 0004), the @odata.type every doc example sends (DR 0019), or both
+      extras ??= (async () => {
+        for (const candidate of [{}, SERVER_STATE, { '@odata.type': FLOW_TYPE }, { ...SERVER_STATE, '@odata.type': FLOW_TYPE }]) {
+          const r = await ctx.api.create({ ...candidate, displayName: ctx.name('probe'), shareName: shareNameFor(ctx), inviteeUserIds: [ctx.invitees.ids[0]] });
+          if (r.status === 201 || r.status === 204) return candidate;
+          if (r.status !== 400) break; // any other answer is for the checks to judge
+        }
+        return {};
+      })().catch((e) => {
+        extras = undefined;
+        throw e;
+      });
+      return extras;
+    },
     invitees(ctx) {
       invitees ??= (async (): Promise<InviteePool> => {
         if (configured?.length) return { ids: configured, source: 'config' };
@@ -101,6 +118,8 @@ export const sampleRun = (displayName: string) => ({
 export const INVITEE = '5f0c2a3e-9a63-4a8e-9a55-0d6f2b1c7e11';
 /** what the create page lists as Required server state (DR 0004) */
 export const SERVER_STATE = { readinessStatus: 'notReady', sharingState: 'pending' } as const;
+/** the type name of the resource under test, as the newest doc pages and every create example spell it */
+export const FLOW_TYPE = '#microsoft.graph.industryData.dataShareOutgoingFlow';
 let nameCounter = 0;
 let shareCounter = 0;
 /** a shareName no other fixture of any run uses: a service may keep shareNames unique (DR 0018) */
@@ -120,6 +139,7 @@ export async function runCheck(def: CheckDef, env: CheckEnv): Promise<CheckResul
   const marker = runMarker(env.settings.runId);
   let seedPath: { seed?: number; path?: string } = {};
   let pool: InviteePool = { ids: [INVITEE], source: 'none' };
+  let createExtras: Record<string, unknown> = {};
   const ctx: CheckContext = {
     def,
     api,
@@ -135,10 +155,10 @@ export async function runCheck(def: CheckDef, env: CheckEnv): Promise<CheckResul
     unsupported: (capability, reason) => {
       throw new Unsupported(capability, reason);
     },
-    withServerState: (body) => (env.caps.createRequiresServerState ? { ...SERVER_STATE, ...body } : body),
-    validBody: (overrides = {}) => ctx.withServerState({ displayName: ctx.name(), shareName: shareNameFor(ctx), inviteeUserIds: [pool.ids[0]], ...overrides }),
+    forCreate: (body) => ({ ...createExtras, ...body }),
+    validBody: (overrides = {}) => ctx.forCreate({ displayName: ctx.name(), shareName: shareNameFor(ctx), inviteeUserIds: [pool.ids[0]], ...overrides }),
     async newFlow(extra = {}) {
-      return newFlow(ctx, env, extra);
+      return newFlow(ctx, extra);
     },
     async property(arb, predicate, opts = {}) {
       const params: fc.Parameters<[unknown]> = { seed: env.settings.seed, numRuns: opts.numRuns ?? env.settings.numRuns, interruptAfterTimeLimit: 60_000 };
@@ -160,7 +180,10 @@ export async function runCheck(def: CheckDef, env: CheckEnv): Promise<CheckResul
   let message: string | undefined;
   await scope.run(s, async () => {
     try {
-      if (def.needs.includes('writes')) pool = await env.caps.invitees(ctx);
+      if (def.needs.includes('writes')) {
+        pool = await env.caps.invitees(ctx);
+        createExtras = await env.caps.createExtras(ctx);
+      }
       await def.run(ctx);
     } catch (e) {
       if (isUnsupported(e)) {
@@ -235,20 +258,10 @@ export async function runCheckClassified(def: CheckDef, env: CheckEnv, reruns: n
   return { ...first, http, flakiness: 'deterministic' };
 }
 
-/** Creates a flow the way DR 0004 says, and checks what every create must answer. */
-async function newFlow(ctx: CheckContext, env: CheckEnv, extra: Record<string, unknown>): Promise<Created> {
-  const body: Record<string, unknown> = { displayName: ctx.name(), shareName: shareNameFor(ctx), inviteeUserIds: [ctx.invitees.ids[0]], ...extra };
-  const server = SERVER_STATE;
-  let sent = env.caps.createRequiresServerState ? { ...server, ...body } : body;
-  let res = await ctx.api.create(sent);
-  if (res.status === 400 && env.caps.createRequiresServerState === undefined) {
-    const retry = await ctx.api.create({ ...server, ...body });
-    if (retry.status === 201 || retry.status === 204) {
-      env.caps.createRequiresServerState = true;
-      sent = { ...server, ...body };
-      res = retry;
-    }
-  } else if (res.status === 201 || res.status === 204) env.caps.createRequiresServerState ??= false;
+/** Creates a flow with what the target requires (DR 0004, DR 0019), and checks what every create must answer. */
+async function newFlow(ctx: CheckContext, extra: Record<string, unknown>): Promise<Created> {
+  const sent = ctx.forCreate({ displayName: ctx.name(), shareName: shareNameFor(ctx), inviteeUserIds: [ctx.invitees.ids[0]], ...extra });
+  const res = await ctx.api.create(sent);
   const refusedInvitee = res.status === 400 && /invitee/i.test(res.text ?? '');
   expectStatus(res, [201, 204], refusedInvitee ? `create a flow (fixture) with inviteeUserIds [${ctx.invitees.ids[0]}] (${ctx.invitees.source}; if the target accepts only its own users, set --invitee-ids, DR 0016)` : 'create a flow (fixture)');
   const t = ctx.api.tracker.items.at(-1);

@@ -61,8 +61,8 @@ export interface CheckContext {
   marker: string;
   /** a valid create body for this target (server state added where it needs it, DR 0004), with overrides */
   validBody(overrides?: Record<string, unknown>): Record<string, unknown>;
-  /** the body plus readinessStatus/sharingState when the target needs them on create (DR 0004) */
-  withServerState(body: Record<string, unknown>): Record<string, unknown>;
+  /** the body plus what the target requires on create beyond the schema: server state (DR 0004), @odata.type (DR 0019) */
+  forCreate(body: Record<string, unknown>): Record<string, unknown>;
   /** creates a flow (run-marked, ledgered, cleaned up when the check ends) and checks the 201 */
   newFlow(extra?: Record<string, unknown>): Promise<Created>;
   /** runs a property with the run's seed; a counterexample fails with { seed, path } */
@@ -84,8 +84,8 @@ export interface InviteePool {
 export interface Capabilities {
   /** the invitee ids to send (DR 0016); probed once */
   invitees(ctx: CheckContext): Promise<InviteePool>;
-  /** does the target need readinessStatus/sharingState on create (DR 0004)? */
-  createRequiresServerState?: boolean;
+  /** what the target requires on a create beyond the schema's required members (DR 0004, DR 0019); probed once */
+  createExtras(ctx: CheckContext): Promise<Record<string, unknown>>;
   /** can runs be added (DR 0006)? undefined until probed */
   runsAdd(ctx: CheckContext): Promise<boolean>;
   /** is the query option supported (DR 0011)? */

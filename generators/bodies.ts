@@ -119,8 +119,9 @@ export function invalidBody(reg: SchemaRegistry, kind: 'create' | 'update', mark
       .tuple(valid, fc.constantFrom('bogusProp', 'displayname', 'inviteeUserId', 'shareNames', 'dscUnknownProperty'), fc.jsonValue())
       .map(([b, k, v]) => mk('unknown-property', { ...b, [k]: v }, 'additionalProperties', '/')),
     'foreign-odata-type': fc
-      // the abstract base types are not the declared type; the own type without '#' is left out (OData libraries accept it)
-      .tuple(valid, fc.constantFrom('#microsoft.graph.user', '#microsoft.graph.industryData.inboundFlow', '#microsoft.graph.industryData.process', '#microsoft.graph.industryData.outgoingFlow'))
+      // types that are neither the declared type nor one of its bases: whether a base type (process, outgoingFlow) is
+      // accepted is not documented (DR 0019); the own type without '#' is left out (OData libraries accept it)
+      .tuple(valid, fc.constantFrom('#microsoft.graph.user', '#microsoft.graph.industryData.inboundFlow', '#microsoft.graph.identity', '#microsoft.graph.industryData.run'))
       .map(([b, t]) => mk('foreign-odata-type', { ...b, '@odata.type': t }, 'enum', '/@odata.type')),
     'over-long-string': fc.tuple(valid, fc.constantFrom(...stringProps), fc.integer({ min: 1, max: 400 })).map(([b, k, extra]) => {
       const max = prop(reg, schema, k).maxLength as number;

@@ -34,8 +34,8 @@ export interface Real {
   reg: SchemaRegistry;
   /** false when the target refuses to add runs (DR 0006) */
   runsAdd: boolean;
-  /** true when the target requires readinessStatus/sharingState on create (DR 0004) */
-  createWithServerState: boolean;
+  /** members the target requires on create beyond the schema's (DR 0004, DR 0019); the body's own win */
+  createExtras: Record<string, unknown>;
   /** added to the list commands' $top: a quarter of the collection's size when the check began */
   pageBase?: number;
 }
@@ -74,7 +74,7 @@ class CreateCmd implements Cmd {
   constructor(readonly body: Record<string, unknown>) {}
   check = () => true;
   async run(m: Model, r: Real) {
-    const res = await r.api.create(r.createWithServerState ? { ...this.body, readinessStatus: 'notReady', sharingState: 'pending' } : this.body);
+    const res = await r.api.create({ ...r.createExtras, ...this.body });
     // allowed refusals change nothing: a blank name (DR 0007), a shareName another entity holds (DR 0018)
     if (res.status === 400 && hasBlank(this.body)) return expectRejected(r.reg, res, 'create with a blank string');
     if (await r.api.shareNameTaken(res, this.body.shareName)) return expectRejected(r.reg, res, 'create with a shareName in use', [409]);

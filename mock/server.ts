@@ -352,6 +352,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
     const body = readJson(c);
     const persist = () => insertFlow(body);
     if (d('odata-type-refused') && body['@odata.type'] !== undefined) throw new HttpError(400, "The property '@odata.type' is not allowed here.", '@odata.type');
+    if (b('odata-type-required') && body['@odata.type'] === undefined) throw new HttpError(400, "A create needs '@odata.type': '#microsoft.graph.industryData.dataShareOutgoingFlow'.", '@odata.type');
     if (b('create-requires-server-state') && !('readinessStatus' in body && 'sharingState' in body)) {
       throw new HttpError(400, 'readinessStatus and sharingState are required.', 'readinessStatus' in body ? 'sharingState' : 'readinessStatus');
     }
