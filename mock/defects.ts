@@ -113,6 +113,7 @@ export const BEHAVIOURS = {
   'innererror-lowercase': 'error bodies carry innererror (OData spelling) instead of innerError',
   'prefer-minimal-ignored': 'Prefer: return=minimal is ignored: POST answers 201 and PATCH 200 with the entity',
   'readiness-disabled': 'readinessStatus uses the shipped member disabled; new flows start as disabled',
+  'fn-post-404': 'POST to getPotentialDataShareInvitees answers 404: no action of that name is bound',
   'odata-type-required': 'POST without @odata.type is refused with 400 (every create example in the docs sends it)',
   'blank-names-refused': 'an empty or whitespace-only displayName or shareName is refused with 400',
   'sharename-unique': 'shareName is unique: a create or PATCH naming a shareName another flow holds answers 409 Conflict',

@@ -600,6 +600,7 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
       if (d('fn-qualified-500') && rest[0].startsWith(NS)) throw new HttpError(500, 'Unexpected error.');
       if (m === 'GET') return invitees(c);
       if (m === 'POST' && d('fn-post-allowed')) return invitees(c);
+      if (m === 'POST' && b('fn-post-404')) throw new HttpError(404, `No action '${rest[0]}' is bound to this collection.`);
       throw methodNotAllowed('GET');
     }
     const id = rest[0];
