@@ -2,6 +2,8 @@
 import type { Profile } from '../config/config.js';
 import type { BodyOptions } from '../generators/bodies.js';
 import { entityOf } from '../target/expect.js';
+import type { HttpResponse } from '../target/http.js';
+import { createdIdOf } from '../target/resource.js';
 import type { Area, CheckContext, CheckDef, Need } from './types.js';
 
 export const ALL: Profile[] = ['full', 'tenant-safe', 'read-only'];
@@ -13,11 +15,12 @@ export const FULL: Profile[] = ['full'];
 export const SERVER_STATE_PROPS = ['readinessStatus', 'sharingState'] as const;
 
 /**
- * Whether a write that should have been refused for a bad `prop` value was instead accepted with that value ignored,
- * as DR 0004 allows for server state: the stored value is not the one sent. Reads the entity to tell.
+ * Whether a write that should have been refused for a bad `prop` value was instead accepted (`res` is 2xx) with that
+ * value ignored, as DR 0004 allows for server state: the stored value is not the one sent. Reads the entity to tell;
+ * `id` defaults to the one a create answer names.
  */
-export async function ignoredServerState(ctx: CheckContext, id: string | undefined, prop: string, sent: unknown): Promise<boolean> {
-  if (!id || !(SERVER_STATE_PROPS as readonly string[]).includes(prop)) return false;
+export async function ignoredServerState(ctx: CheckContext, res: HttpResponse, prop: string, sent: unknown, id = createdIdOf(res)): Promise<boolean> {
+  if (res.status < 200 || res.status >= 300 || !id || !(SERVER_STATE_PROPS as readonly string[]).includes(prop)) return false;
   const g = await ctx.api.get(id);
   if (g.status !== 200) return false;
   const stored = entityOf(g)?.[prop];
@@ -25,9 +28,6 @@ export async function ignoredServerState(ctx: CheckContext, id: string | undefin
   ctx.note(`${prop}: ${JSON.stringify(sent)} was accepted and ignored (stored ${JSON.stringify(stored)}): server state, DR 0004`);
   return true;
 }
-
-/** The id of the entity the latest create named, if it came after `count` tracked entities (else undefined). */
-export const createdSince = (ctx: CheckContext, count: number): string | undefined => (ctx.api.tracker.items.length > count ? ctx.api.tracker.items.at(-1)?.id : undefined);
 
 /** Generator options for this target: invitees it offered or was configured with; generated GUIDs when none (DR 0016). */
 export const bodyOptions = (ctx: CheckContext): BodyOptions => (ctx.invitees.source === 'none' ? {} : { invitees: ctx.invitees.ids });

@@ -47,43 +47,44 @@ export function createEnv(cfg: Config, baseUrl: string, opts: { signal?: AbortSi
   return { api, http, reg: schemas(), settings, caps: newCapabilities(cfg.inviteeIds), tokens, ledger };
 }
 
+/**
+ * A probe asked once per worker: its answer is kept, but a failure (a transport error is the check's error, not a
+ * verdict) is forgotten so that the next check asks again.
+ */
+function once<T>(probe: (ctx: CheckContext) => Promise<T>): (ctx: CheckContext) => Promise<T> {
+  let kept: Promise<T> | undefined;
+  return (ctx) => {
+    kept ??= probe(ctx).catch((e) => {
+      kept = undefined;
+      throw e;
+    });
+    return kept;
+  };
+}
+
 function newCapabilities(configured: string[] | undefined): Capabilities {
   let runsAdd: Promise<boolean> | undefined;
-  let invitees: Promise<InviteePool> | undefined;
-  let extras: Promise<Record<string, unknown>> | undefined;
   const query = new Map<string, Promise<boolean>>();
   const caps: Capabilities = {
-    createExtras(ctx) {
-      // the first of these a valid create is accepted with: nothing more, the server state the create page marks
-      // Required (DR 0004), the @odata.type every doc example sends (DR 0019), or both
-      extras ??= (async () => {
-        for (const candidate of [{}, SERVER_STATE, { '@odata.type': FLOW_TYPE }, { ...SERVER_STATE, '@odata.type': FLOW_TYPE }]) {
-          const r = await ctx.api.create({ ...candidate, displayName: ctx.name('probe'), shareName: shareNameFor(ctx), inviteeUserIds: [ctx.invitees.ids[0]] });
-          if (r.status === 201 || r.status === 204) return candidate;
-          if (r.status !== 400) break; // any other answer is for the checks to judge
-        }
-        return {};
-      })().catch((e) => {
-        extras = undefined;
-        throw e;
-      });
-      return extras;
-    },
-    invitees(ctx) {
-      invitees ??= (async (): Promise<InviteePool> => {
-        if (configured?.length) return { ids: configured, source: 'config' };
-        // a target may accept only real directory objects in inviteeUserIds (the resource page: "Must be Global
-        // Administrators"); the function is the documented way to learn them. Any answer but ids leaves the fixed GUID.
-        const r = await ctx.api.invitees();
-        const offered = r.status === 200 && Array.isArray(r.json?.value) ? r.json.value.map((e: { id?: unknown }) => e?.id) : [];
-        const ids = [...new Set<string>(offered.filter((x: unknown): x is string => typeof x === 'string' && x.trim() !== ''))];
-        return ids.length ? { ids, source: 'function' } : { ids: [INVITEE], source: 'none' };
-      })().catch((e) => {
-        invitees = undefined; // a transport error is the check's error, not a verdict: the next check asks again
-        throw e;
-      });
-      return invitees;
-    },
+    // the first of these a valid create is accepted with: nothing more, the server state the create page marks
+    // Required (DR 0004), the @odata.type every doc example sends (DR 0019), or both
+    createExtras: once(async (ctx) => {
+      for (const candidate of [{}, SERVER_STATE, { '@odata.type': FLOW_TYPE }, { ...SERVER_STATE, '@odata.type': FLOW_TYPE }]) {
+        const r = await ctx.api.create({ ...candidate, ...fixtureBody(ctx, 'probe') });
+        if (r.status === 201 || r.status === 204) return candidate;
+        if (r.status !== 400) break; // any other answer is for the checks to judge
+      }
+      return {};
+    }),
+    // a target may accept only real directory objects in inviteeUserIds (the resource page: "Must be Global
+    // Administrators"); the function is the documented way to learn them. Any answer but ids leaves the fixed GUID.
+    invitees: once(async (ctx): Promise<InviteePool> => {
+      if (configured?.length) return { ids: configured, source: 'config' };
+      const r = await ctx.api.invitees();
+      const offered = r.status === 200 && Array.isArray(r.json?.value) ? r.json.value.map((e: { id?: unknown }) => e?.id) : [];
+      const ids = [...new Set<string>(offered.filter((x: unknown): x is string => typeof x === 'string' && x.trim() !== ''))];
+      return ids.length ? { ids, source: 'function' } : { ids: [INVITEE], source: 'none' };
+    }),
     runsAdd(ctx) {
       runsAdd ??= (async () => {
         const { id } = await ctx.newFlow();
@@ -124,6 +125,8 @@ let nameCounter = 0;
 let shareCounter = 0;
 /** a shareName no other fixture of any run uses: a service may keep shareNames unique (DR 0018) */
 const shareNameFor = (ctx: CheckContext) => `${ctx.marker}share-${process.pid}-${++shareCounter}`;
+/** The schema's required members of a valid create, run-marked: what every fixture starts from. */
+const fixtureBody = (ctx: CheckContext, suffix?: string) => ({ displayName: ctx.name(suffix), shareName: shareNameFor(ctx), inviteeUserIds: [ctx.invitees.ids[0]] });
 
 export async function runCheck(def: CheckDef, env: CheckEnv): Promise<CheckResult> {
   const started = Date.now();
@@ -156,7 +159,7 @@ export async function runCheck(def: CheckDef, env: CheckEnv): Promise<CheckResul
       throw new Unsupported(capability, reason);
     },
     forCreate: (body) => ({ ...createExtras, ...body }),
-    validBody: (overrides = {}) => ctx.forCreate({ displayName: ctx.name(), shareName: shareNameFor(ctx), inviteeUserIds: [pool.ids[0]], ...overrides }),
+    validBody: (overrides = {}) => ctx.forCreate({ ...fixtureBody(ctx), ...overrides }),
     async newFlow(extra = {}) {
       return newFlow(ctx, extra);
     },
@@ -260,7 +263,7 @@ export async function runCheckClassified(def: CheckDef, env: CheckEnv, reruns: n
 
 /** Creates a flow with what the target requires (DR 0004, DR 0019), and checks what every create must answer. */
 async function newFlow(ctx: CheckContext, extra: Record<string, unknown>): Promise<Created> {
-  const sent = ctx.forCreate({ displayName: ctx.name(), shareName: shareNameFor(ctx), inviteeUserIds: [ctx.invitees.ids[0]], ...extra });
+  const sent = ctx.validBody(extra);
   const res = await ctx.api.create(sent);
   const refusedInvitee = res.status === 400 && /invitee/i.test(res.text ?? '');
   expectStatus(res, [201, 204], refusedInvitee ? `create a flow (fixture) with inviteeUserIds [${ctx.invitees.ids[0]}] (${ctx.invitees.source}; if the target accepts only its own users, set --invitee-ids, DR 0016)` : 'create a flow (fixture)');

@@ -59,7 +59,7 @@ export interface CheckContext {
   /** a displayName that carries the run marker */
   name(suffix?: string): string;
   marker: string;
-  /** a valid create body for this target (server state added where it needs it, DR 0004), with overrides */
+  /** a valid, run-marked create body with what the target requires (forCreate), and overrides */
   validBody(overrides?: Record<string, unknown>): Record<string, unknown>;
   /** the body plus what the target requires on create beyond the schema: server state (DR 0004), @odata.type (DR 0019) */
   forCreate(body: Record<string, unknown>): Record<string, unknown>;

@@ -381,12 +381,13 @@ export async function startMock(opts: MockOptions = {}): Promise<MockServer> {
 
   const insertFlow = (body: Record<string, unknown>): Flow => {
     const id = d('client-id-applied') && typeof body.id === 'string' ? body.id : randomUUID();
+    const initialReadiness = b('readiness-disabled') ? 'deleted' : 'notReady';
     const asString = (v: unknown, dflt: string) => (typeof v === 'string' ? v : v === undefined ? dflt : String(v));
     const f: Flow = {
       id,
       eTag: d('create-etag-applied') && typeof body.eTag === 'string' ? body.eTag : store.nextETag(),
       displayName: d('overlong-truncated') ? asString(body.displayName, '').slice(0, 100) : asString(body.displayName, ''),
-      readinessStatus: b('server-state-ignored') ? (b('readiness-disabled') ? 'deleted' : 'notReady') : asString(body.readinessStatus, b('readiness-disabled') ? 'deleted' : 'notReady'),
+      readinessStatus: b('server-state-ignored') ? initialReadiness : asString(body.readinessStatus, initialReadiness),
       inviteeUserIds: Array.isArray(body.inviteeUserIds) ? body.inviteeUserIds.map(String) : [],
       sharingState: b('server-state-ignored') ? 'pending' : asString(body.sharingState, 'pending'),
       shareName: d('create-drops-sharename') ? '' : asString(body.shareName, ''),

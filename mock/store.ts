@@ -44,7 +44,7 @@ class VersionedMap<K, V> extends Map<K, V> {
 }
 
 export class Store {
-  flows: Map<string, Flow> = new VersionedMap<string, Flow>();
+  flows = new VersionedMap<string, Flow>();
   private ordered: { version: number; list: Flow[] } = { version: -1, list: [] };
   runs: Run[] = [];
   private seq = 0;
@@ -68,7 +68,7 @@ export class Store {
 
   /** The flows in creation order; the array is shared until the next write, callers must not change it. */
   list(): Flow[] {
-    const version = (this.flows as VersionedMap<string, Flow>).version;
+    const version = this.flows.version;
     if (this.ordered.version !== version) this.ordered = { version, list: [...this.flows.values()].sort((a, b) => a.seq - b.seq) };
     return this.ordered.list;
   }

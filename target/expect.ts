@@ -74,6 +74,20 @@ export function etagsOf(res: HttpResponse, entity: any = entityOf(res)): string[
 }
 
 /**
+ * Sends a request with a current tag in If-Match, form after form (etagsOf), until an answer other than 412 or 400
+ * (malformed): a current tag must work in some form it was offered in. `onRetry` hears each form tried after the first.
+ */
+export async function withTagForms(tags: string[], send: (t: string) => Promise<HttpResponse>, onRetry?: (status: number, next: string) => void): Promise<HttpResponse> {
+  let r = await send(tags[0]);
+  for (const next of tags.slice(1)) {
+    if (r.status !== 412 && r.status !== 400) break;
+    onRetry?.(r.status, next);
+    r = await send(next);
+  }
+  return r;
+}
+
+/**
  * Sends a request with a stale tag in If-Match: as given, and quoted when the bare form was refused as malformed
  * (400) — so that only an answer to a well-formed stale tag is judged.
  */

@@ -89,10 +89,8 @@ export class FlowApi {
   /** Records a 2xx create answer in the ledger and the tracker. */
   noteCreated(r: HttpResponse, displayName: string): Tracked | undefined {
     if (r.status < 200 || r.status >= 300) return undefined;
-    // a 204 create names the entity in Location or OData-EntityId (OData §8.3.3-8.3.4)
-    const named = r.headers.location ?? r.headers['odata-entityid'];
-    const id = typeof r.json?.id === 'string' ? r.json.id : idFromLocation(named);
-    const url = id ? this.itemUrl(id) : named;
+    const id = createdIdOf(r);
+    const url = id ? this.itemUrl(id) : (r.headers.location ?? r.headers['odata-entityid']);
     if (!url) return undefined;
     const t = { url, id: id ?? url };
     this.ledger.created(url, t.id, displayName);
@@ -173,6 +171,19 @@ export class FlowApi {
     }
     return report;
   }
+}
+
+/**
+ * Whether a listing with `$top=top` came back as the allowed "limit on the whole result" (DR 0011): one page, no
+ * nextLink, exactly `top` entities. Completeness must then be read without $top.
+ */
+export const limitedByTop = (pages: HttpResponse[], top: number): boolean =>
+  pages.length === 1 && pages[0].status === 200 && !pages[0].json?.['@odata.nextLink'] && (pages[0].json?.value?.length ?? 0) === top;
+
+/** The id a 2xx create answer names: in its body, or (a 204) in Location or OData-EntityId (OData §8.3.3-8.3.4). */
+export function createdIdOf(r: HttpResponse): string | undefined {
+  if (r.status < 200 || r.status >= 300) return undefined;
+  return typeof r.json?.id === 'string' ? r.json.id : idFromLocation(r.headers.location ?? r.headers['odata-entityid']);
 }
 
 export function idFromLocation(location: string | undefined): string | undefined {
